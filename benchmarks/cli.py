@@ -1,0 +1,172 @@
+"""The ``updatebench`` command: argument parsing and one-line error messages, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+
+from impls import registry
+from impls.base import DEVICES
+from impls.problem import DTYPES, ProblemError, estimate_bytes, five_point, synthetic
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input: reported in one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse prints usage + error; we print one line
+        raise UsageError(message)
+
+
+def count(label: str) -> Callable[[str], int]:
+    """An integer ≥ 1, also written as 1e6 or 10**6."""
+
+    def parse(text: str) -> int:
+        try:
+            if "**" in text:
+                base, power = text.split("**")
+                value = int(base) ** int(power)
+            else:
+                number = float(text)
+                if not number.is_integer():
+                    raise ValueError
+                value = int(number)
+        except (ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(f"{label} must be a whole number, got {text!r}") \
+                from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{label} must be at least 1, got {text!r}")
+        return value
+
+    return parse
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--plugin", action="append", default=[], metavar="FILE",
+                        help="a Python file that registers implementations (repeatable)")
+
+
+def add_problem(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--n", type=count("N"), help="synthetic problem with N points "
+                        "(default: the five-point problem)")
+    parser.add_argument("--d", type=count("d"), default=None, help="features (default 1)")
+    parser.add_argument("--dtype", default="float64", help=f"one of {', '.join(DTYPES)}")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--impl", action="append", metavar="NAME",
+                        help="implementation to include (repeatable; default: all available)")
+    parser.add_argument("--device", default="cpu", help=f"one of {', '.join(DEVICES)}")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="updatebench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    listing = commands.add_parser("list", help="implementations and whether they run here")
+    add_common(listing)
+    listing.add_argument("--device", default="cpu")
+    check = commands.add_parser("check", help="gradient correctness against a reference")
+    add_common(check)
+    add_problem(check)
+    check.add_argument("--steps", type=count("steps"), default=None,
+                       help="training steps compared (default 1000 five-point, 100 synthetic)")
+    check.add_argument("--json", metavar="PATH", help="write every number to this JSON file")
+    default_job = commands.add_parser("main", help="the default job: check, then a quick sweep "
+                                      "and its report")
+    add_common(default_job)
+    return parser
+
+
+def load_plugins(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            registry.load_plugin(path)
+        except registry.RegistryError as error:
+            raise UsageError(str(error)) from None
+
+
+def check_memory(n: int, d: int, dtype: str, copies: int) -> None:
+    need = estimate_bytes(n, d, dtype, copies=copies)
+    have = psutil.virtual_memory().available
+    if need > 0.8 * have:
+        raise UsageError(f"a problem of N={n}, d={d} ({dtype}) needs about {need / 2**30:.1f} "
+                         f"GiB, more than the {have / 2**30:.1f} GiB available here")
+
+
+def make_problem(args: argparse.Namespace, copies: int):
+    if args.dtype not in DTYPES:
+        raise UsageError(f"unsupported dtype {args.dtype!r}: choose one of {', '.join(DTYPES)}")
+    if args.n is None:
+        if args.d not in (None, 1):
+            raise UsageError("--d needs --n: the five-point problem has one feature")
+        return five_point(args.dtype)
+    d = args.d or 1
+    check_memory(args.n, d, args.dtype, copies)
+    return synthetic(args.n, d, seed=args.seed, dtype=args.dtype)
+
+
+def selected(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    if args.device not in DEVICES:
+        raise UsageError(f"unknown device {args.device!r}: choose one of {', '.join(DEVICES)}")
+    try:
+        return registry.resolve(args.impl, args.device)
+    except registry.RegistryError as error:
+        raise UsageError(str(error)) from None
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from benchmarks.console import show_entries
+
+    show_entries(registry.entries(args.device))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from benchmarks.check import run_check
+    from benchmarks.console import console, show_check
+
+    names, unavailable = selected(args)
+    problem = make_problem(args, copies=max(1, len(names)) + 4)
+    steps = args.steps or (1000 if args.n is None else 100)
+    json_path = Path(args.json) if args.json else None
+    if json_path is not None and not json_path.parent.is_dir():
+        raise UsageError(f"cannot write {json_path}: folder {json_path.parent} does not exist")
+    with console.status("checking") as status:
+        report = run_check(problem, names, unavailable, steps, seed=args.seed,
+                           device=args.device,
+                           progress=lambda name: status.update(f"checking {name}"))
+    show_check(report)
+    if json_path is not None:
+        json_path.write_text(json.dumps(report, indent=1))
+        console.print(f"wrote {json_path}")
+    return EXIT_OK if report["passed"] else EXIT_FAILED
+
+
+def cmd_main(args: argparse.Namespace) -> int:
+    return cmd_check(build_parser().parse_args(["check"]))  # plugins are already loaded
+
+
+COMMANDS = {"list": cmd_list, "check": cmd_check, "main": cmd_main}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        load_plugins(args.plugin)
+        return COMMANDS[args.command](args)
+    except (UsageError, ProblemError, registry.RegistryError) as error:
+        print(f"updatebench: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("updatebench: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""A high-precision reference for L(θ) and ∇L(θ), independent of every implementation.
+
+Small problems (n·(d+1) ≤ MPMATH_LIMIT) are evaluated in mpmath at 40 significant digits;
+larger ones per point in extended precision (np.longdouble) and summed with math.fsum over
+the exact two-float split of each term (compensated summation), which is accurate to about
+one float64 rounding of the result.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+
+from impls.problem import Problem
+
+MPMATH_LIMIT = 20_000
+DIGITS = 40
+
+
+@dataclass(frozen=True)
+class Reference:
+    loss: mpmath.mpf
+    grad: np.ndarray  # float64, correctly rounded from the high-precision value
+    loss_scale: float  # S_L = Σ a_i: the natural size of rounding errors in L
+    grad_scale: np.ndarray  # S_j = Σ |x̃_ij| a_i, per component of θ
+    method: str
+
+
+def point_weights(problem: Problem, theta: np.ndarray) -> np.ndarray:
+    """a_i = (1 + |y_i|)(1 + Σ_k |x_ik w_k| + |b|): a bound on what rounding in point i scales with.
+
+    The first factor bounds |σ − y|; the second bounds the magnitude of the terms summed into
+    z, whose rounding error σ' ≤ 1/4 carries into the loss and the gradient.
+    """
+    x = problem.x.astype(np.float64)
+    y = problem.y.astype(np.float64)
+    return (1.0 + np.abs(y)) * (1.0 + np.abs(x) @ np.abs(theta[:-1]) + abs(theta[-1]))
+
+
+def scales(problem: Problem, theta: np.ndarray) -> tuple[float, np.ndarray]:
+    a = point_weights(problem, theta)
+    x = np.abs(problem.x.astype(np.float64))
+    grad_scale = np.append(x.T @ a, a.sum())
+    return float(a.sum()), grad_scale
+
+
+def _exact_sum(terms: np.ndarray) -> mpmath.mpf:
+    hi = terms.astype(np.float64)
+    lo = (terms - hi.astype(terms.dtype)).astype(np.float64)
+    return mpmath.mpf(math.fsum(np.concatenate([hi, lo]).tolist()))
+
+
+def _extended(problem: Problem, theta: np.ndarray, with_grad: bool):
+    ld = np.longdouble
+    x = problem.x.astype(ld)
+    y = problem.y.astype(ld)
+    th = np.asarray(theta, dtype=np.float64).astype(ld)
+    z = x @ th[:-1] + th[-1]
+    with np.errstate(over="ignore"):  # exp overflowing to inf gives the right limit 0
+        f = 1 / (1 + np.exp(-z))
+        fc = 1 / (1 + np.exp(z))
+    residual = f - y
+    loss = _exact_sum(residual * residual / 2)
+    if not with_grad:
+        return loss, None
+    delta = residual * f * fc
+    grad = [_exact_sum(delta * x[:, k]) for k in range(problem.d)] + [_exact_sum(delta)]
+    return loss, grad
+
+
+def _mp(problem: Problem, theta: np.ndarray, with_grad: bool):
+    with mpmath.workdps(DIGITS):
+        th = [mpmath.mpf(float(t)) for t in theta]
+        xs = problem.x.astype(np.float64).tolist()
+        ys = problem.y.astype(np.float64).tolist()
+        loss = mpmath.mpf(0)
+        grad = [mpmath.mpf(0)] * (problem.d + 1)
+        for xi, yi in zip(xs, ys, strict=True):
+            z = mpmath.fsum(mpmath.mpf(a) * w for a, w in zip(xi, th[:-1], strict=True)) + th[-1]
+            f = 1 / (1 + mpmath.exp(-z))
+            fc = 1 / (1 + mpmath.exp(z))  # 1 − f without cancellation
+            residual = f - yi
+            loss += residual * residual / 2
+            if with_grad:
+                delta = residual * f * fc
+                grad = [g + delta * a for g, a in zip(grad, [*xi, 1.0], strict=True)]
+        return +loss, (grad if with_grad else None)
+
+
+def _evaluate(problem: Problem, theta: np.ndarray, with_grad: bool):
+    if problem.n * (problem.d + 1) <= MPMATH_LIMIT:
+        return (*_mp(problem, theta, with_grad), f"mpmath-{DIGITS}-digits")
+    return (*_extended(problem, theta, with_grad), "longdouble-fsum")
+
+
+def reference(problem: Problem, theta: np.ndarray) -> Reference:
+    theta = np.asarray(theta, dtype=np.float64)
+    loss, grad, method = _evaluate(problem, theta, with_grad=True)
+    loss_scale, grad_scale = scales(problem, theta)
+    return Reference(loss, np.array([float(g) for g in grad]), loss_scale, grad_scale, method)
+
+
+def reference_loss(problem: Problem, theta: np.ndarray) -> mpmath.mpf:
+    return _evaluate(problem, np.asarray(theta, dtype=np.float64), with_grad=False)[0]
+
+
+def extended_value_and_grad(problem: Problem, theta: np.ndarray) -> tuple[float, np.ndarray]:
+    """The extended-precision loss and gradient, for long trajectories where mpmath is slow."""
+    loss, grad = _extended(problem, np.asarray(theta, dtype=np.float64), with_grad=True)
+    return float(loss), np.array([float(g) for g in grad])

@@ -1,0 +1,7 @@
+"""What is compared: the problem, the interface and one module per implementation."""
+
+from impls.base import OPS, Implementation
+from impls.problem import Problem, five_point, synthetic
+from impls.registry import register
+
+__all__ = ["OPS", "Implementation", "Problem", "five_point", "register", "synthetic"]

@@ -1,0 +1,161 @@
+"""The one interface every implementation follows.
+
+Two layers keep timing honest (GradBench's pre/post split):
+- native hooks (``loss_native``, ``value_and_grad_native``, ``step_native``, ``train_native``)
+  take and return the framework's own arrays; the timing engine calls only these, through
+  ``bind``, so no conversion happens inside a timed call;
+- the boundary methods (``loss``, ``value_and_grad``, ``step``, ``train``) take and return
+  NumPy float64, for checking.
+
+A subclass usually writes ``asarray``, ``loss_native`` and ``value_and_grad_native``; the
+update step and the training loop fall out of those unless the framework has a fused one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import numpy as np
+
+from impls.problem import Problem
+
+OPS = ("loss", "value_and_grad", "step", "train")
+DEVICES = ("cpu", "cuda")
+
+
+class Implementation(ABC):
+    """One way of computing the gradient of L(θ) = Σ ½(σ(x·w + b) − y)² and stepping θ."""
+
+    name: ClassVar[str]
+    method: ClassVar[str]  # reverse-mode, forward-mode, manual, finite-difference, ...
+    framework: ClassVar[str] = "numpy"
+    requires: ClassVar[tuple[str, ...]] = ()  # importable modules it needs
+    devices: ClassVar[tuple[str, ...]] = ("cpu",)
+    dtypes: ClassVar[tuple[str, ...]] = ("float64", "float32")
+    max_n: ClassVar[int | None] = None  # sizes beyond which it is impractical (None: any)
+    # How far from the exact gradient it may be, for benchmarks.tolerance: "exact" (AD, manual,
+    # complex step: round-off only), "central-difference" or "forward-difference".
+    error_model: ClassVar[str] = "exact"
+
+    def __init__(self, device: str = "cpu") -> None:
+        self.device = device
+        self.problem: Problem | None = None
+        self.prepare_seconds = 0.0
+
+    # ---- availability -------------------------------------------------------------------
+    @classmethod
+    def unavailable_reason(cls, device: str = "cpu") -> str | None:
+        """Why this cannot run here (None when it can); never raises."""
+        for module in cls.requires:
+            if importlib.util.find_spec(module) is None:
+                return f"{module} is not installed"
+        if device not in cls.devices:
+            return f"does not support device {device!r} (supports {', '.join(cls.devices)})"
+        if device != "cpu":
+            return cls.device_unavailable_reason(device)
+        return None
+
+    @classmethod
+    def device_unavailable_reason(cls, device: str) -> str | None:
+        return f"no {device} device here"
+
+    # ---- framework hooks ----------------------------------------------------------------
+    def prepare(self, problem: Problem) -> None:
+        """Convert the data once and compile what compiles; never part of a timed call."""
+        if problem.dtype not in self.dtypes:
+            raise ValueError(f"{self.name} does not support {problem.dtype}")
+        start = time.perf_counter()
+        self.problem = problem
+        self.x = self.asarray(problem.x)
+        self.y = self.asarray(problem.y)
+        self.eta = problem.eta
+        self.compile(self.asarray(problem.theta0))
+        self.prepare_seconds = time.perf_counter() - start
+
+    def compile(self, theta: Any) -> None:
+        """Ahead-of-time compilation for frameworks that compile; the default does nothing."""
+
+    def compile_train(self, theta: Any, steps: int) -> None:
+        """Compile a fused loop of ``steps`` updates ahead of its timed call (default: none)."""
+
+    @abstractmethod
+    def asarray(self, a: np.ndarray) -> Any:
+        """A NumPy array (already in the problem's dtype) as this framework's array."""
+
+    def to_numpy(self, a: Any) -> np.ndarray:
+        return np.asarray(a, dtype=np.float64)
+
+    def block(self, out: Any) -> Any:
+        """Wait until ``out`` is computed (asynchronous frameworks and GPUs)."""
+        return out
+
+    @abstractmethod
+    def loss_native(self, theta: Any) -> Any: ...
+
+    @abstractmethod
+    def value_and_grad_native(self, theta: Any) -> tuple[Any, Any]: ...
+
+    def step_native(self, theta: Any) -> Any:
+        _, grad = self.value_and_grad_native(theta)
+        return theta - self.eta * grad
+
+    def train_native(self, theta: Any, steps: int) -> tuple[Any, list[Any]]:
+        """``steps`` updates; returns θ_k and the losses L(θ_0) … L(θ_{k-1})."""
+        losses = []
+        for _ in range(steps):
+            value, grad = self.value_and_grad_native(theta)
+            losses.append(value)
+            theta = theta - self.eta * grad
+        return theta, losses
+
+    # ---- boundary: NumPy float64 in and out ---------------------------------------------
+    def _theta(self, theta: np.ndarray) -> Any:
+        if self.problem is None:
+            raise RuntimeError(f"{self.name}: call prepare(problem) first")
+        theta = np.asarray(theta, dtype=self.problem.dtype)
+        if theta.shape != (self.problem.d + 1,):
+            raise ValueError(f"theta must have shape ({self.problem.d + 1},), got {theta.shape}")
+        return self.asarray(theta)
+
+    def loss(self, theta: np.ndarray) -> float:
+        return float(self.to_numpy(self.block(self.loss_native(self._theta(theta)))))
+
+    def value_and_grad(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = self.block(self.value_and_grad_native(self._theta(theta)))
+        return float(self.to_numpy(value)), self.to_numpy(grad)
+
+    def step(self, theta: np.ndarray) -> np.ndarray:
+        return self.to_numpy(self.block(self.step_native(self._theta(theta))))
+
+    def train(self, theta: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+        native = self._theta(theta)
+        self.compile_train(native, steps)
+        final, losses = self.block(self.train_native(native, steps))
+        if isinstance(losses, list | tuple):
+            curve = np.array([self.to_numpy(v) for v in losses], dtype=np.float64).reshape(-1)
+        else:  # a fused loop returns the curve as one array
+            curve = self.to_numpy(losses).reshape(-1)
+        return self.to_numpy(final), curve
+
+    def bind(self, op: str, theta: np.ndarray, steps: int = 1) -> Callable[[], Any]:
+        """A zero-argument call of ``op`` on native data that returns once the result exists."""
+        native = self._theta(theta)
+        block = self.block
+        if op == "loss":
+            fn = self.loss_native
+            return lambda: block(fn(native))
+        if op == "value_and_grad":
+            fn = self.value_and_grad_native
+            return lambda: block(fn(native))
+        if op == "step":
+            fn = self.step_native
+            return lambda: block(fn(native))
+        if op == "train":
+            self.compile_train(native, steps)
+            train = self.train_native
+            return lambda: block(train(native, steps))
+        raise ValueError(f"unknown operation {op!r}: choose one of {', '.join(OPS)}")

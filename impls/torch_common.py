@@ -1,0 +1,46 @@
+"""What the PyTorch implementations share: tensors, devices, synchronisation, the loss."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from impls.base import Implementation
+
+
+def loss(theta: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    residual = torch.sigmoid(x @ theta[:-1] + theta[-1]) - y
+    return 0.5 * torch.dot(residual, residual)
+
+
+class TorchBase(Implementation):
+    framework = "torch"
+    requires = ("torch",)
+    devices = ("cpu", "cuda")
+
+    @classmethod
+    def device_unavailable_reason(cls, device: str) -> str | None:
+        return None if torch.cuda.is_available() else "PyTorch sees no CUDA device"
+
+    def asarray(self, a: np.ndarray) -> torch.Tensor:
+        # from_numpy shares memory on the CPU: no copy of the data set.
+        return torch.from_numpy(np.ascontiguousarray(a)).to(self.device)
+
+    def to_numpy(self, a) -> np.ndarray:
+        if isinstance(a, torch.Tensor):
+            return a.detach().cpu().to(torch.float64).numpy()
+        return np.asarray(a, dtype=np.float64)
+
+    def block(self, out):
+        if self.device == "cuda":
+            torch.cuda.synchronize()
+        return out
+
+    def loss_native(self, theta):
+        with torch.no_grad():
+            return loss(theta, self.x, self.y)
+
+    def step_native(self, theta):
+        _, grad = self.value_and_grad_native(theta)
+        with torch.no_grad():
+            return theta - self.eta * grad

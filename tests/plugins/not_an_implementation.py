@@ -1,0 +1,6 @@
+from impls import register
+
+
+@register
+class NotAnImplementation:
+    name = "not-an-implementation"
