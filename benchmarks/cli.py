@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 
 from impls import registry
-from impls.base import DEVICES
+from impls.base import DEVICES, OPS
 from impls.problem import DTYPES, ProblemError, estimate_bytes, five_point, synthetic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -65,6 +65,59 @@ def add_problem(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="cpu", help=f"one of {', '.join(DEVICES)}")
 
 
+def listing(label: str, parse: Callable[[str], object]) -> Callable[[str], tuple]:
+    """A comma-separated list, each item checked by ``parse``."""
+
+    def parse_all(text: str) -> tuple:
+        items = [item.strip() for item in text.split(",")]
+        if not text.strip() or any(not item for item in items):
+            raise argparse.ArgumentTypeError(f"malformed {label} list {text!r}")
+        return tuple(dict.fromkeys(parse(item) for item in items))
+
+    return parse_all
+
+
+def size(text: str) -> int | None:
+    return None if text in ("five", "5pt", "five-point") else count("size")(text)
+
+
+def choice(label: str, options: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in options:
+            raise argparse.ArgumentTypeError(f"unknown {label} {text!r}: choose from "
+                                             f"{', '.join(options)}")
+        return text
+
+    return parse
+
+
+def add_sweep_options(parser: argparse.ArgumentParser) -> None:
+    # None means "not given", so --resume can tell an explicit option from a default
+    parser.add_argument("--impl", action="append", metavar="NAME",
+                        help="implementation (repeatable; default: all available)")
+    parser.add_argument("--sizes", type=listing("size", size), metavar="LIST",
+                        help="comma-separated N; 'five' is the five-point problem "
+                        "(default five,1e2,1e3,1e4,1e5,1e6,1e7)")
+    parser.add_argument("--dims", type=listing("dimension", count("d")), metavar="LIST",
+                        help="comma-separated d (default 1)")
+    parser.add_argument("--dtype", type=listing("dtype", choice("dtype", DTYPES)),
+                        metavar="LIST", help="float64 and/or float32 (default float64)")
+    parser.add_argument("--device", type=listing("device", choice("device", DEVICES)),
+                        metavar="LIST", help="cpu and/or cuda (default cpu)")
+    parser.add_argument("--op", type=listing("operation", choice("operation", OPS)),
+                        metavar="LIST", help=f"operations among {', '.join(OPS)} (default all)")
+    parser.add_argument("--threads", type=count("threads"), help="threads per worker (default 1)")
+    parser.add_argument("--steps", type=count("steps"), help="steps per training run (default 10)")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--timeout", type=float, help="seconds per configuration (default 300)")
+    parser.add_argument("--quick", action="store_true", default=None,
+                        help="a first impression in under a minute")
+    parser.add_argument("--out", metavar="DIR", default="results",
+                        help="parent folder of the run folder (default results)")
+    parser.add_argument("--resume", metavar="RUN_DIR", help="finish an interrupted run")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="updatebench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -77,6 +130,9 @@ def build_parser() -> Parser:
     check.add_argument("--steps", type=count("steps"), default=None,
                        help="training steps compared (default 1000 five-point, 100 synthetic)")
     check.add_argument("--json", metavar="PATH", help="write every number to this JSON file")
+    sweep = commands.add_parser("sweep", help="time implementations over sizes and operations")
+    add_common(sweep)
+    add_sweep_options(sweep)
     default_job = commands.add_parser("main", help="the default job: check, then a quick sweep "
                                       "and its report")
     add_common(default_job)
@@ -152,7 +208,16 @@ def cmd_main(args: argparse.Namespace) -> int:
     return cmd_check(build_parser().parse_args(["check"]))  # plugins are already loaded
 
 
-COMMANDS = {"list": cmd_list, "check": cmd_check, "main": cmd_main}
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from benchmarks import sweep_command
+
+    try:
+        return sweep_command.run(args)
+    except sweep_command.SweepUsageError as error:
+        raise UsageError(str(error)) from None
+
+
+COMMANDS = {"list": cmd_list, "check": cmd_check, "sweep": cmd_sweep, "main": cmd_main}
 
 
 def main(argv: list[str] | None = None) -> int:

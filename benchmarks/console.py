@@ -92,3 +92,59 @@ def show_check(report: dict[str, Any]) -> None:
 
 def _ok(flag: bool | None) -> str:
     return "–" if flag is None else ("[green]ok[/]" if flag else "[red]no[/]")
+
+
+def time_unit(seconds: float) -> tuple[str, float]:
+    """One unit per table, as pytest-benchmark does: the one that suits the smallest value."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return unit, scale
+    return "ns", 1e-9
+
+
+def number(value: float) -> str:
+    """Three significant digits without exponents: 7.92, 20.9, 535, 3,710."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def size_label(problem: str, n: int) -> str:
+    return "five-point" if problem == "five-point" else f"N={n:.0e}".replace("e+0", "e")
+
+
+def show_sweep_summary(folder) -> None:
+    """Median time per implementation × size for each operation measured, one table each."""
+    from benchmarks.load import load_sweep
+
+    frame = load_sweep(folder)
+    if frame.empty:
+        console.print("no measurements yet")
+        return
+    for (op, d, dtype, device), group in frame.groupby(["op", "d", "dtype", "device"],
+                                                       sort=False):
+        ok = group[group["status"] == "ok"]
+        unit, scale = time_unit(float(ok["median_s"].min())) if len(ok) else ("s", 1.0)
+        sizes = group.drop_duplicates(["problem", "n"]).sort_values(
+            by=["problem", "n"], key=lambda s: s.map(lambda v: -1 if v == "five-point" else v)
+            if s.name == "problem" else s)
+        labels = [(p, n, size_label(p, n)) for p, n in zip(sizes["problem"], sizes["n"],
+                                                          strict=True)]
+        table = Table(title=f"{op}: median time per call, d={d} {dtype} {device} "
+                      f"(! = IQR > 10% of median)", caption=f"unit: {unit}")
+        table.add_column("implementation")
+        for *_, label in labels:
+            table.add_column(label, justify="right")
+        for impl, rows in group.groupby("impl", sort=False):
+            cells = []
+            for problem, n, _ in labels:
+                match = rows[(rows["problem"] == problem) & (rows["n"] == n)]
+                if match.empty:
+                    cells.append("")
+                    continue
+                row = match.iloc[-1]
+                if row["status"] != "ok":
+                    cells.append(f"[yellow]{row['status']}[/]")
+                else:
+                    mark = " !" if row["noisy"] else ""
+                    cells.append(f"{number(row['median_s'] / scale)}{mark}")
+            table.add_row(str(impl), *cells)
+        console.print(table)

@@ -1,0 +1,57 @@
+"""The update rule's operations, timed by pytest-benchmark through the same interface.
+
+    pytest benchmarks --benchmark-only [--benchmark-json out.json]
+
+Sizes come from UPDATEBENCH_BENCH_SIZES (comma-separated, 'five' for the five-point problem;
+default five,1000,100000); results are grouped by size, with the configuration in extra_info.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+from benchmarks.conftest import THREADS
+from benchmarks.machine import versions
+from impls import five_point, registry, synthetic
+
+SIZES = os.environ.get("UPDATEBENCH_BENCH_SIZES", "five,1000,100000").split(",")
+OPS = os.environ.get("UPDATEBENCH_BENCH_OPS", "value_and_grad").split(",")
+NAMES = [e.name for e in registry.entries() if e.available]
+
+
+def problem_for(size: str):
+    return five_point() if size == "five" else synthetic(int(float(size)), 1, seed=0)
+
+
+@pytest.fixture(scope="module", params=SIZES, ids=lambda s: "five" if s == "five" else f"n{s}")
+def problem(request):
+    return problem_for(request.param)
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("name", NAMES)
+def test_update_rule(benchmark, problem, name, op):
+    cls = registry.get(name)
+    if cls.max_n is not None and problem.n > cls.max_n:
+        pytest.skip(f"{name} is skipped above N = {cls.max_n}")
+    impl = cls()
+    impl.prepare(problem)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(THREADS)
+    call = impl.bind(op, problem.theta0, steps=10)
+    benchmark.group = f"{op} {problem.name}"
+    benchmark.extra_info.update(
+        impl=name, method=cls.method, framework=cls.framework, op=op,
+        problem="five-point" if problem.name == "five-point" else "synthetic",
+        n=problem.n, d=problem.d, dtype=problem.dtype, device="cpu", threads=THREADS,
+        steps=10 if op == "train" else 1, bytes_read=problem.nbytes,
+        versions={k: v for k, v in versions().items() if v},
+    )
+    result = benchmark(call)
+    flat = result if isinstance(result, tuple) else (result,)
+    assert all(np.all(np.isfinite(impl.to_numpy(part))) for part in flat
+               if not isinstance(part, list))

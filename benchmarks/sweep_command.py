@@ -1,0 +1,222 @@
+"""``updatebench sweep``: options to a run folder, progress, signals, and the closing table."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from benchmarks import machine, timing
+from benchmarks.results import RunError, RunFolder
+from benchmarks.sweep import Config, SweepOptions, run_sweep, settings_dict
+from impls import registry
+from impls.base import OPS
+from impls.problem import estimate_bytes
+
+DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
+QUICK_SIZES = (None, 10**3, 10**5)
+QUICK_OPS = ("loss", "value_and_grad")
+# command-line option -> SweepOptions field
+SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dtypes",
+                "device": "devices", "op": "ops", "threads": "threads", "steps": "steps",
+                "seed": "seed", "timeout": "timeout", "quick": "quick"}
+
+
+class SweepUsageError(ValueError):
+    """Bad sweep input, refused before anything is measured."""
+
+
+def options_from(args: argparse.Namespace) -> SweepOptions:
+    quick = bool(args.quick)
+    impls = tuple(dict.fromkeys(args.impl)) if args.impl else tuple(registry.names())
+    for name in impls:
+        try:
+            registry.get(name)
+        except registry.RegistryError as error:
+            if "unknown implementation" in str(error):
+                raise SweepUsageError(str(error)) from None
+    return SweepOptions(
+        impls=impls,
+        sizes=args.sizes or (QUICK_SIZES if quick else DEFAULT_SIZES),
+        dims=args.dims or (1,),
+        dtypes=args.dtype or ("float64",),
+        devices=args.device or ("cpu",),
+        ops=args.op or (QUICK_OPS if quick else OPS),
+        threads=args.threads or 1,
+        steps=args.steps or 10,
+        seed=0 if args.seed is None else args.seed,
+        quick=quick,
+        timeout=args.timeout or 300.0,
+    )
+
+
+def check_memory(options: SweepOptions) -> None:
+    available = psutil.virtual_memory().available
+    for n in options.sizes:
+        for d in options.dims:
+            for dtype in options.dtypes:
+                need = estimate_bytes(n or 5, d, dtype, copies=2)
+                if need > 0.8 * available:
+                    raise SweepUsageError(
+                        f"N={n}, d={d} ({dtype}) needs about {need / 2**30:.1f} GiB, more than "
+                        f"the {available / 2**30:.1f} GiB available here; drop it from --sizes")
+
+
+def new_folder(out: str) -> RunFolder:
+    parent = Path(out)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SweepUsageError(f"cannot create output folder {parent}: {error.strerror}") from None
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise SweepUsageError(f"output folder {parent} is not writable")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    host = socket.gethostname().split(".")[0] or "host"
+    path = parent / f"{stamp}-{host}"
+    suffix = 1
+    while path.exists():
+        suffix += 1
+        path = parent / f"{stamp}-{host}-{suffix}"
+    return RunFolder(path)
+
+
+def resume_folder(args: argparse.Namespace) -> tuple[RunFolder, dict[str, Any], SweepOptions]:
+    folder = RunFolder(Path(args.resume))
+    try:
+        metadata = folder.open_existing()
+    except RunError as error:
+        raise SweepUsageError(str(error)) from None
+    if metadata.get("command") != "sweep" or "options" not in metadata:
+        raise SweepUsageError(f"{args.resume} was not made by 'updatebench sweep'")
+    for plugin in metadata.get("plugins", []):
+        try:
+            registry.load_plugin(plugin)
+        except registry.RegistryError as error:
+            raise SweepUsageError(f"cannot resume {args.resume}: {error}") from None
+    stored = SweepOptions.from_json(metadata["options"])
+    differ = []
+    for option, field in SWEEP_FIELDS.items():
+        value = getattr(args, option)
+        if value is None:
+            continue
+        value = tuple(dict.fromkeys(value)) if isinstance(value, list) else value
+        if value != getattr(stored, field):
+            differ.append(f"--{option}")
+    if differ:
+        raise SweepUsageError(f"{args.resume} was made by a different command "
+                              f"({', '.join(differ)} differ); resume it without options")
+    if not os.access(folder.path, os.W_OK):
+        raise SweepUsageError(f"run folder {folder.path} is not writable")
+    return folder, metadata, stored
+
+
+class Progress:
+    """A rich progress bar on a terminal, plain lines elsewhere, nothing with --quiet."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        from benchmarks.console import console
+
+        self.console, self.total, self.quiet = console, total, quiet
+        self.bar = None
+        if not quiet and console.is_terminal:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TimeElapsedColumn(),
+                                TimeRemainingColumn(), console=console)
+            self.task = self.bar.add_task("sweep", total=total)
+            self.bar.start()
+
+    def start(self, config: Config, index: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description=config.key)
+
+    def row(self, config: Config, row: dict[str, Any]) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+        elif not self.quiet:
+            median = row.get("median_s")
+            shown = f"median {format_time(median)}" if median not in (None, "") else ""
+            print(f"{config.key}: {row['status']} {shown} {row.get('message') or ''}".rstrip(),
+                  flush=True)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def format_time(seconds: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def _terminate(signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt(signum)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.resume:
+        folder, metadata, options = resume_folder(args)
+        metadata.setdefault("resumed_at", []).append(dt.datetime.now().isoformat())
+    else:
+        options = options_from(args)
+        check_memory(options)
+        folder = new_folder(args.out)
+        metadata = {"command": "sweep", "argv": sys.argv, "options": options.to_json(),
+                    "settings": settings_dict(timing.QUICK if options.quick
+                                              else timing.DEFAULT),
+                    "started_at": dt.datetime.now().isoformat(), "status": "running",
+                    "machine": machine.describe()}
+        try:
+            folder.create(metadata)
+        except OSError as error:
+            raise SweepUsageError(f"cannot write run folder {folder.path}: {error}") from None
+    plugins = list(dict.fromkeys([*metadata.get("plugins", []),
+                                  *(str(Path(p).resolve()) for p in args.plugin)]))
+    metadata["plugins"] = plugins
+    configs = options.configs()
+    remaining = len([c for c in configs if c.key not in folder.done_keys()])
+    progress = Progress(remaining, args.quiet)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    settings = timing.QUICK if options.quick else timing.DEFAULT
+    status, code, started = "complete", 0, time.perf_counter()
+    try:
+        threads = run_sweep(configs, folder, settings, options.timeout, plugins,
+                            on_start=progress.start, on_row=progress.row)
+        metadata.setdefault("threads", {}).update(threads)
+    except KeyboardInterrupt as interrupt:
+        status = "interrupted"
+        signum = interrupt.args[0] if interrupt.args else signal.SIGINT
+        code = 128 + int(signum)
+    finally:
+        progress.stop()
+        signal.signal(signal.SIGTERM, previous)
+        metadata.update(status=status, finished_at=dt.datetime.now().isoformat(),
+                        elapsed_s=round(time.perf_counter() - started, 3))
+        folder.write_metadata(metadata)
+    from benchmarks.console import console, show_sweep_summary
+
+    show_sweep_summary(folder.path)
+    if status != "complete":
+        console.print(f"sweep {status}: finished rows are in {folder.path}; "
+                      f"continue with: updatebench sweep --resume {folder.path}")
+    else:
+        console.print(f"results in {folder.path}")
+    return code
