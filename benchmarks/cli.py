@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import sys
 from collections.abc import Callable
@@ -10,15 +12,12 @@ from pathlib import Path
 
 import psutil
 
+from benchmarks.errors import UsageError
 from impls import registry
 from impls.base import DEVICES, OPS
 from impls.problem import DTYPES, ProblemError, estimate_bytes, five_point, synthetic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input: reported in one line, exit status 2."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -118,8 +117,18 @@ def add_sweep_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress output")
 
 
+# commands that live in their own module: add_arguments(parser) and run(args) -> exit status
+EXTENSIONS = {
+    "report": ("benchmarks.report", "tables, plots and an HTML report from run folders"),
+    "compare": ("benchmarks.compare", "two runs side by side, with significance"),
+    "derive": ("benchmarks.derive", "the gradient derived symbolically by SymPy"),
+    "anchors": ("benchmarks.anchors", "the sweep's timing against timeit and pytest-benchmark"),
+}
+
+
 def build_parser() -> Parser:
-    parser = Parser(prog="updatebench", description=__doc__)
+    parser = Parser(prog="updatebench", description="Correctness checks and benchmarks of "
+                    "automatic-differentiation implementations of one gradient-descent update.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     listing = commands.add_parser("list", help="implementations and whether they run here")
     add_common(listing)
@@ -136,6 +145,16 @@ def build_parser() -> Parser:
     default_job = commands.add_parser("main", help="the default job: check, then a quick sweep "
                                       "and its report")
     add_common(default_job)
+    default_job.add_argument("--out", default="results", metavar="DIR",
+                             help="parent folder of the sweep's run folder (default results)")
+    for name, (module_name, text) in EXTENSIONS.items():
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        if hasattr(module, "add_arguments"):  # tests/test_cli.py checks that all are here
+            sub = commands.add_parser(name, help=text)
+            add_common(sub)
+            module.add_arguments(sub)
     return parser
 
 
@@ -205,7 +224,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_main(args: argparse.Namespace) -> int:
-    return cmd_check(build_parser().parse_args(["check"]))  # plugins are already loaded
+    """check on the five-point problem, then a quick sweep; plugins are already loaded."""
+    checked = cmd_check(build_parser().parse_args(["check"]))
+    swept = cmd_sweep(build_parser().parse_args(["sweep", "--quick", "--out", args.out]))
+    return max(checked, swept)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -224,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         load_plugins(args.plugin)
+        if args.command in EXTENSIONS:
+            return importlib.import_module(EXTENSIONS[args.command][0]).run(args)
         return COMMANDS[args.command](args)
     except (UsageError, ProblemError, registry.RegistryError) as error:
         print(f"updatebench: error: {error}", file=sys.stderr)

@@ -188,7 +188,8 @@ def row_for(config: Config, result: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_sweep(configs: list[Config], folder: RunFolder, settings: Settings, timeout: float,
-              plugins: list[str], on_start: Callable[[Config, int], None] | None = None,
+              plugins: list[str], train_max_n: int | None = None,
+              on_start: Callable[[Config, int], None] | None = None,
               on_row: Callable[[Config, dict[str, Any]], None] | None = None
               ) -> dict[str, dict[str, Any]]:
     """Measure every configuration not already in ``folder``; returns the thread reports."""
@@ -208,6 +209,10 @@ def run_sweep(configs: list[Config], folder: RunFolder, settings: Settings, time
             elif cls is not None and cls.max_n is not None and config.size > cls.max_n:
                 result = {"status": "skipped",
                           "message": f"{config.impl} is skipped above N = {cls.max_n}"}
+            elif config.op == "train" and train_max_n is not None and config.size > train_max_n:
+                result = {"status": "skipped",
+                          "message": f"the default sweep trains up to N = {train_max_n} "
+                          "(k steps cost k × step); ask with --op train"}
             else:
                 if worker is None or not worker.alive or current != config.impl:
                     if worker is not None:
@@ -247,6 +252,7 @@ class SweepOptions:
     seed: int
     quick: bool
     timeout: float
+    train_max_n: int | None = None
 
     def configs(self) -> list[Config]:
         return plan(self.impls, self.sizes, self.dims, self.dtypes, self.devices, self.ops,

@@ -15,6 +15,7 @@ from typing import Any
 import psutil
 
 from benchmarks import machine, timing
+from benchmarks.errors import UsageError
 from benchmarks.results import RunError, RunFolder
 from benchmarks.sweep import Config, SweepOptions, run_sweep, settings_dict
 from impls import registry
@@ -24,14 +25,13 @@ from impls.problem import estimate_bytes
 DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (None, 10**3, 10**5)
 QUICK_OPS = ("loss", "value_and_grad")
+# Above this, a k-step training run costs k × the step op, which the sweep already times;
+# the default plan records those rows as skipped. An explicit --op train measures them all.
+DEFAULT_TRAIN_MAX_N = 10**5
 # command-line option -> SweepOptions field
 SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dtypes",
                 "device": "devices", "op": "ops", "threads": "threads", "steps": "steps",
                 "seed": "seed", "timeout": "timeout", "quick": "quick"}
-
-
-class SweepUsageError(ValueError):
-    """Bad sweep input, refused before anything is measured."""
 
 
 def options_from(args: argparse.Namespace) -> SweepOptions:
@@ -42,7 +42,7 @@ def options_from(args: argparse.Namespace) -> SweepOptions:
             registry.get(name)
         except registry.RegistryError as error:
             if "unknown implementation" in str(error):
-                raise SweepUsageError(str(error)) from None
+                raise UsageError(str(error)) from None
     return SweepOptions(
         impls=impls,
         sizes=args.sizes or (QUICK_SIZES if quick else DEFAULT_SIZES),
@@ -55,6 +55,7 @@ def options_from(args: argparse.Namespace) -> SweepOptions:
         seed=0 if args.seed is None else args.seed,
         quick=quick,
         timeout=args.timeout or 300.0,
+        train_max_n=None if args.op else DEFAULT_TRAIN_MAX_N,
     )
 
 
@@ -65,7 +66,7 @@ def check_memory(options: SweepOptions) -> None:
             for dtype in options.dtypes:
                 need = estimate_bytes(n or 5, d, dtype, copies=2)
                 if need > 0.8 * available:
-                    raise SweepUsageError(
+                    raise UsageError(
                         f"N={n}, d={d} ({dtype}) needs about {need / 2**30:.1f} GiB, more than "
                         f"the {available / 2**30:.1f} GiB available here; drop it from --sizes")
 
@@ -75,9 +76,9 @@ def new_folder(out: str) -> RunFolder:
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise SweepUsageError(f"cannot create output folder {parent}: {error.strerror}") from None
+        raise UsageError(f"cannot create output folder {parent}: {error.strerror}") from None
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise SweepUsageError(f"output folder {parent} is not writable")
+        raise UsageError(f"output folder {parent} is not writable")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     host = socket.gethostname().split(".")[0] or "host"
     path = parent / f"{stamp}-{host}"
@@ -93,14 +94,14 @@ def resume_folder(args: argparse.Namespace) -> tuple[RunFolder, dict[str, Any], 
     try:
         metadata = folder.open_existing()
     except RunError as error:
-        raise SweepUsageError(str(error)) from None
+        raise UsageError(str(error)) from None
     if metadata.get("command") != "sweep" or "options" not in metadata:
-        raise SweepUsageError(f"{args.resume} was not made by 'updatebench sweep'")
+        raise UsageError(f"{args.resume} was not made by 'updatebench sweep'")
     for plugin in metadata.get("plugins", []):
         try:
             registry.load_plugin(plugin)
         except registry.RegistryError as error:
-            raise SweepUsageError(f"cannot resume {args.resume}: {error}") from None
+            raise UsageError(f"cannot resume {args.resume}: {error}") from None
     stored = SweepOptions.from_json(metadata["options"])
     differ = []
     for option, field in SWEEP_FIELDS.items():
@@ -111,10 +112,10 @@ def resume_folder(args: argparse.Namespace) -> tuple[RunFolder, dict[str, Any], 
         if value != getattr(stored, field):
             differ.append(f"--{option}")
     if differ:
-        raise SweepUsageError(f"{args.resume} was made by a different command "
+        raise UsageError(f"{args.resume} was made by a different command "
                               f"({', '.join(differ)} differ); resume it without options")
     if not os.access(folder.path, os.W_OK):
-        raise SweepUsageError(f"run folder {folder.path} is not writable")
+        raise UsageError(f"run folder {folder.path} is not writable")
     return folder, metadata, stored
 
 
@@ -167,6 +168,25 @@ def format_time(seconds: float) -> str:
     return f"{seconds / 1e-9:.3g} ns"
 
 
+CHECK = "check.json"
+CHECK_STEPS = 200
+
+
+def record_check(folder: RunFolder, options: SweepOptions, quiet: bool) -> None:
+    """The correctness verdicts a report shows beside the timings: check on five-point."""
+    import json
+
+    from benchmarks.check import run_check
+    from impls.problem import five_point
+
+    names, unavailable = registry.resolve(list(options.impls), options.devices[0])
+    if not quiet:
+        print(f"checking {len(names)} implementations on the five-point problem", flush=True)
+    report = run_check(five_point(), names, unavailable, CHECK_STEPS, seed=options.seed,
+                       device=options.devices[0])
+    (folder.path / CHECK).write_text(json.dumps(report, indent=1))
+
+
 def _terminate(signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt(signum)
 
@@ -187,7 +207,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             folder.create(metadata)
         except OSError as error:
-            raise SweepUsageError(f"cannot write run folder {folder.path}: {error}") from None
+            raise UsageError(f"cannot write run folder {folder.path}: {error}") from None
+        record_check(folder, options, args.quiet)
     plugins = list(dict.fromkeys([*metadata.get("plugins", []),
                                   *(str(Path(p).resolve()) for p in args.plugin)]))
     metadata["plugins"] = plugins
@@ -199,7 +220,8 @@ def run(args: argparse.Namespace) -> int:
     status, code, started = "complete", 0, time.perf_counter()
     try:
         threads = run_sweep(configs, folder, settings, options.timeout, plugins,
-                            on_start=progress.start, on_row=progress.row)
+                            train_max_n=options.train_max_n, on_start=progress.start,
+                            on_row=progress.row)
         metadata.setdefault("threads", {}).update(threads)
     except KeyboardInterrupt as interrupt:
         status = "interrupted"

@@ -181,3 +181,18 @@ def test_pytest_benchmark_json_and_sweep_csv_load_into_one_frame(capsys, tmp_pat
     assert set(both["impl"]) == {"numpy-manual"}
     assert (both["n"] == 5).all() and (both["op"] == "value_and_grad").all()
     assert (both["median_s"] > 0).all() and (both["samples"].map(len) >= 3).all()
+
+
+def test_default_plan_skips_long_training_runs_and_says_so(tmp_path):
+    from benchmarks.results import RunFolder
+    from benchmarks.sweep import plan, run_sweep
+    from benchmarks.timing import QUICK
+
+    folder = RunFolder(tmp_path / "run")
+    folder.create({"command": "sweep"})
+    configs = plan(["numpy-manual"], [None, 100], [1], ["float64"], ["cpu"], ["train"], 1, 3)
+    run_sweep(configs, folder, QUICK, 60, [], train_max_n=50)
+    rows = {r["n"]: r for r in load_sweep(folder.path).to_dict("records")}
+    assert rows[5]["status"] == "ok" and rows[5]["steps"] == 3
+    assert rows[100]["status"] == "skipped" and "--op train" in rows[100]["message"]
+    assert rows[5]["points_per_s"] == pytest.approx(5 * 3 / rows[5]["median_s"])

@@ -1,0 +1,131 @@
+"""The harness against the anchors: one call timed by the sweep, timeit and pytest-benchmark.
+
+All three run in the same invocation, each in a fresh process with the same thread settings
+and CPU pinning, interleaved over ``--repeats`` passes so that drift of a shared machine hits
+all three alike. The answer is the median of each tool's medians and their ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+TIMEIT_SCRIPT = """
+import json, statistics, sys, timeit
+from benchmarks.worker import pin_cpus
+pin_cpus()
+from threadpoolctl import threadpool_limits
+threadpool_limits(1)
+from impls import five_point, registry
+problem = five_point()
+impl = registry.get(sys.argv[1])()
+impl.prepare(problem)
+call = impl.bind(sys.argv[2], problem.theta0)
+timer = timeit.Timer(call)
+number, _ = timer.autorange()
+runs = timer.repeat(repeat=int(sys.argv[3]), number=number)
+print(json.dumps([r / number for r in runs]))
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--impl", default="numpy-manual")
+    parser.add_argument("--op", default="value_and_grad")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved passes (default 3)")
+    parser.add_argument("--json", metavar="PATH", help="write the samples and medians here")
+
+
+def sweep_median(impl: str, op: str) -> float:
+    from benchmarks.sweep import Config, Worker, settings_dict
+    from benchmarks.timing import DEFAULT
+
+    config = Config(impl, op, None, 1, "float64", "cpu", 1, 1)
+    worker = Worker(threads=1)
+    try:
+        from dataclasses import asdict
+
+        result = worker.run({**asdict(config), "settings": settings_dict(DEFAULT),
+                             "plugins": []}, timeout=300)
+    finally:
+        worker.stop()
+    if result.get("status") != "ok":
+        raise RuntimeError(f"sweep worker: {result.get('status')} {result.get('message')}")
+    return float(result["median_s"])
+
+
+def timeit_median(impl: str, op: str) -> float:
+    import json
+    import statistics
+    import subprocess
+    import sys
+
+    from benchmarks.sweep import worker_environment
+
+    done = subprocess.run([sys.executable, "-c", TIMEIT_SCRIPT, impl, op, "25"],
+                          capture_output=True, text=True, env=worker_environment(1),
+                          timeout=300, check=True)
+    return statistics.median(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def pytest_benchmark_median(impl: str, op: str, workdir: Path) -> float:
+    import json
+    import subprocess
+    import sys
+
+    from benchmarks.machine import REPO
+    from benchmarks.sweep import worker_environment
+
+    out = workdir / "pytest-benchmark.json"
+    env = worker_environment(1) | {"UPDATEBENCH_BENCH_SIZES": "five",
+                                   "UPDATEBENCH_BENCH_OPS": op}
+    command = [sys.executable, "-m", "pytest", str(REPO / "benchmarks" / "bench_update.py"),
+               "-q", "-p", "no:cacheprovider", "--benchmark-only", "-k", impl,
+               f"--benchmark-json={out}"]
+    prefix = ["taskset", "-c", env["UPDATEBENCH_CPUS"]] if "UPDATEBENCH_CPUS" in env else []
+    done = subprocess.run(prefix + command, capture_output=True, text=True, env=env,
+                          cwd=REPO, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"pytest-benchmark failed: {done.stdout[-500:]}")
+    benches = [b for b in json.loads(out.read_text())["benchmarks"]
+               if b["extra_info"]["impl"] == impl]
+    return float(benches[0]["stats"]["median"])
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    import statistics
+    import tempfile
+
+    from benchmarks.console import console, number, time_unit
+    from benchmarks.errors import UsageError
+    from impls import registry
+
+    try:
+        registry.get(args.impl)
+    except registry.RegistryError as error:
+        raise UsageError(str(error)) from None
+    samples: dict[str, list[float]] = {"sweep": [], "timeit": [], "pytest-benchmark": []}
+    with tempfile.TemporaryDirectory() as workdir:
+        for index in range(args.repeats):
+            console.print(f"pass {index + 1}/{args.repeats}")
+            samples["sweep"].append(sweep_median(args.impl, args.op))
+            samples["timeit"].append(timeit_median(args.impl, args.op))
+            samples["pytest-benchmark"].append(
+                pytest_benchmark_median(args.impl, args.op, Path(workdir)))
+    medians = {tool: statistics.median(values) for tool, values in samples.items()}
+    unit, scale = time_unit(min(medians.values()))
+    console.print(f"{args.impl} {args.op} on the five-point problem, 1 thread, "
+                  f"median of {args.repeats} interleaved passes:")
+    for tool, value in medians.items():
+        ratio = value / medians["sweep"]
+        passes = ", ".join(number(v / scale) for v in samples[tool])
+        console.print(f"  {tool:17s} {number(value / scale):>8s} {unit}   "
+                      f"{ratio:.3f}× the sweep   (passes: {passes})")
+    spread = max(medians.values()) / min(medians.values()) - 1
+    verdict = "agree within 10%" if spread <= 0.10 else "DIFFER by more than 10%"
+    console.print(f"the three {verdict} (largest/smallest − 1 = {spread:.1%})")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"impl": args.impl, "op": args.op,
+                                               "samples_s": samples, "medians_s": medians,
+                                               "spread": spread}, indent=1))
+    return 0
