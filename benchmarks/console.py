@@ -94,6 +94,47 @@ def _ok(flag: bool | None) -> str:
     return "–" if flag is None else ("[green]ok[/]" if flag else "[red]no[/]")
 
 
+def show_sweep_summary(folder, quiet: bool = False) -> None:
+    """The closing table of a sweep: median time per implementation × N, per operation."""
+    from benchmarks import render, runs, tables
+    from benchmarks.errors import UsageError
+
+    try:
+        run = runs.read_all([str(folder)])
+    except UsageError as error:  # an interrupted run with no rows yet
+        console.print(f"no measurements to show: {error}")
+        return
+    render.print_tables(tables.time_tables(run), console)
+    if not quiet:
+        show_training(folder)
+
+
+def show_training(folder) -> None:
+    """Training runs in the sweep: time per step, final loss, and whether paths agree."""
+    from benchmarks import training
+    from benchmarks.load import load_sweep
+    from benchmarks.tables import size_text
+
+    rows = load_sweep(folder).to_dict("records")
+    records = training.agreement(folder, rows)
+    if not records:
+        return
+    table = Table(title="training runs: same start, same path? (θ_k against "
+                  f"{training.BASELINE}, in units of the propagated tolerance)")
+    for column in ("implementation", "problem", "steps", "time per step", "initial loss",
+                   "final loss", "|Δθ_k| / bound", "matches"):
+        table.add_column(column, justify="left" if column in ("implementation", "problem")
+                         else "right")
+    for r in records:
+        unit, scale = time_unit(r["time_per_step_s"])
+        problem = size_text(r["problem"], r["n"]) + (f" d={r['d']}" if r["d"] > 1 else "")
+        table.add_row(r["impl"], problem, str(r["steps"]),
+                      f"{number(r['time_per_step_s'] / scale)} {unit}",
+                      f"{r['initial_loss']:.6g}", f"{r['final_loss']:.6g}",
+                      f"{r['theta_distance_over_bound']:.2g}", _ok(r["matches"]))
+    console.print(table)
+
+
 def time_unit(seconds: float) -> tuple[str, float]:
     """One unit per table, as pytest-benchmark does: the one that suits the smallest value."""
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
@@ -105,46 +146,3 @@ def time_unit(seconds: float) -> tuple[str, float]:
 def number(value: float) -> str:
     """Three significant digits without exponents: 7.92, 20.9, 535, 3,710."""
     return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
-
-
-def size_label(problem: str, n: int) -> str:
-    return "five-point" if problem == "five-point" else f"N={n:.0e}".replace("e+0", "e")
-
-
-def show_sweep_summary(folder) -> None:
-    """Median time per implementation × size for each operation measured, one table each."""
-    from benchmarks.load import load_sweep
-
-    frame = load_sweep(folder)
-    if frame.empty:
-        console.print("no measurements yet")
-        return
-    for (op, d, dtype, device), group in frame.groupby(["op", "d", "dtype", "device"],
-                                                       sort=False):
-        ok = group[group["status"] == "ok"]
-        unit, scale = time_unit(float(ok["median_s"].min())) if len(ok) else ("s", 1.0)
-        sizes = group.drop_duplicates(["problem", "n"]).sort_values(
-            by=["problem", "n"], key=lambda s: s.map(lambda v: -1 if v == "five-point" else v)
-            if s.name == "problem" else s)
-        labels = [(p, n, size_label(p, n)) for p, n in zip(sizes["problem"], sizes["n"],
-                                                          strict=True)]
-        table = Table(title=f"{op}: median time per call, d={d} {dtype} {device} "
-                      f"(! = IQR > 10% of median)", caption=f"unit: {unit}")
-        table.add_column("implementation")
-        for *_, label in labels:
-            table.add_column(label, justify="right")
-        for impl, rows in group.groupby("impl", sort=False):
-            cells = []
-            for problem, n, _ in labels:
-                match = rows[(rows["problem"] == problem) & (rows["n"] == n)]
-                if match.empty:
-                    cells.append("")
-                    continue
-                row = match.iloc[-1]
-                if row["status"] != "ok":
-                    cells.append(f"[yellow]{row['status']}[/]")
-                else:
-                    mark = " !" if row["noisy"] else ""
-                    cells.append(f"{number(row['median_s'] / scale)}{mark}")
-            table.add_row(str(impl), *cells)
-        console.print(table)

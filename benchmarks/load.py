@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -30,9 +31,18 @@ def load_sweep(folder: Path) -> pd.DataFrame:
     if not path.is_file():
         raise RunError(f"{folder} is not a run folder (no {RESULTS})")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        with path.open(newline="") as f:
+            records = list(csv.reader(f))
+    except (UnicodeDecodeError, csv.Error) as error:
         raise RunError(f"{path} cannot be read: {str(error).splitlines()[0]}") from None
+    if not records:
+        raise RunError(f"{path} is empty")
+    header, body = records[0], records[1:]
+    for line, record in enumerate(body, start=2):
+        if len(record) != len(header):  # pandas would pad a truncated row silently
+            raise RunError(f"{path} line {line} has {len(record)} fields, "
+                           f"expected {len(header)}")
+    frame = pd.DataFrame(body, columns=header, dtype=str)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise RunError(f"{path} lacks the columns {', '.join(missing)}")
@@ -42,9 +52,11 @@ def load_sweep(folder: Path) -> pd.DataFrame:
     host = ""
     if metadata.is_file():
         try:
-            host = json.loads(metadata.read_text()).get("machine", {}).get("host", "")
+            document = json.loads(metadata.read_text())
         except json.JSONDecodeError:
-            host = ""
+            document = None
+        machine = document.get("machine") if isinstance(document, dict) else None
+        host = machine.get("host", "") if isinstance(machine, dict) else ""
     frame["host"] = host
     return frame
 
@@ -56,29 +68,35 @@ def load_pytest_benchmark(path: Path) -> pd.DataFrame:
         benchmarks = document["benchmarks"]
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise RunError(f"{path} is not pytest-benchmark JSON ({error})") from None
-    rows = []
-    for bench in benchmarks:
-        info, stats = bench.get("extra_info", {}), bench["stats"]
-        rows.append({
-            "key": bench["fullname"], "impl": info.get("impl"), "method": info.get("method", ""),
-            "framework": info.get("framework", ""), "op": info.get("op"),
-            "problem": info.get("problem", ""), "n": info.get("n"), "d": info.get("d"),
-            "dtype": info.get("dtype"), "device": info.get("device", "cpu"),
-            "threads": info.get("threads"), "steps": info.get("steps", 1), "status": "ok",
-            "message": "", "median_s": stats["median"], "iqr_s": stats["iqr"],
-            "q1_s": stats["q1"], "q3_s": stats["q3"], "min_s": stats["min"],
-            "max_s": stats["max"], "mean_s": stats["mean"], "std_s": stats["stddev"],
-            "rounds": stats["rounds"], "loops": stats.get("iterations", 1),
-            "noisy": stats["median"] > 0 and stats["iqr"] / stats["median"] > 0.1,
-            "first_call_s": None, "prepare_s": None, "compile_train_s": None,
-            "peak_rss_bytes": None, "points_per_s": None, "gb_per_s": None,
-            "bytes_read": info.get("bytes_read"),
-            "samples_s": " ".join(str(v) for v in stats.get("data", [])),
-        })
+    try:
+        rows = [_pytest_row(bench) for bench in benchmarks]
+    except (KeyError, TypeError, AttributeError) as error:
+        raise RunError(f"{path} has a malformed benchmark entry ({error!r})") from None
     frame = _typed(pd.DataFrame(rows, columns=COLUMNS))
     frame["source"] = str(path)
-    frame["host"] = document.get("machine_info", {}).get("node", "")
+    machine_info = document.get("machine_info") if isinstance(document, dict) else None
+    frame["host"] = machine_info.get("node", "") if isinstance(machine_info, dict) else ""
     return frame
+
+
+def _pytest_row(bench: dict) -> dict:
+    info, stats = bench.get("extra_info", {}), bench["stats"]
+    return {
+        "key": bench["fullname"], "impl": info.get("impl"), "method": info.get("method", ""),
+        "framework": info.get("framework", ""), "op": info.get("op"),
+        "problem": info.get("problem", ""), "n": info.get("n"), "d": info.get("d"),
+        "dtype": info.get("dtype"), "device": info.get("device", "cpu"),
+        "threads": info.get("threads"), "steps": info.get("steps", 1), "status": "ok",
+        "message": "", "median_s": stats["median"], "iqr_s": stats["iqr"],
+        "q1_s": stats["q1"], "q3_s": stats["q3"], "min_s": stats["min"],
+        "max_s": stats["max"], "mean_s": stats["mean"], "std_s": stats["stddev"],
+        "rounds": stats["rounds"], "loops": stats.get("iterations", 1),
+        "noisy": stats["median"] > 0 and stats["iqr"] / stats["median"] > 0.1,
+        "first_call_s": None, "prepare_s": None, "compile_train_s": None,
+        "peak_rss_bytes": None, "points_per_s": None, "gb_per_s": None,
+        "bytes_read": info.get("bytes_read"),
+        "samples_s": " ".join(str(v) for v in stats.get("data", [])),
+    }
 
 
 def load(path: str | Path) -> pd.DataFrame:

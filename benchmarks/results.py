@@ -24,6 +24,7 @@ COLUMNS = [
 ]
 RESULTS = "results.csv"
 METADATA = "metadata.json"
+TRAINING = "training.json"  # per train configuration: final θ and the loss curve
 
 
 class RunError(ValueError):
@@ -47,6 +48,7 @@ class RunFolder:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.rows: list[dict[str, Any]] = []
+        self.training: dict[str, Any] = {}
 
     @property
     def csv_path(self) -> Path:
@@ -73,6 +75,9 @@ class RunFolder:
             if reader.fieldnames != COLUMNS:
                 raise RunError(f"{self.csv_path} does not have the sweep's columns")
             self.rows = list(reader)
+        training = self.path / TRAINING
+        if training.is_file():
+            self.training = json.loads(training.read_text())
         return metadata
 
     def write_metadata(self, metadata: dict[str, Any]) -> None:
@@ -81,6 +86,10 @@ class RunFolder:
     def append(self, row: dict[str, Any]) -> None:
         self.rows.append({column: row.get(column, "") for column in COLUMNS})
         self._flush()
+
+    def record_training(self, key: str, record: dict[str, Any]) -> None:
+        self.training[key] = record
+        write_atomic(self.path / TRAINING, json.dumps(self.training))
 
     def done_keys(self) -> set[str]:
         return {row["key"] for row in self.rows}

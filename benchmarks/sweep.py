@@ -175,9 +175,9 @@ def row_for(config: Config, result: dict[str, Any]) -> dict[str, Any]:
                            "n": config.size, "method": method, "framework": framework,
                            "bytes_read": config.bytes_read}
     for name, value in result.items():
-        if name in ("samples_s",):
+        if name == "samples_s":
             row[name] = " ".join(f"{v:.6e}" for v in value)
-        elif name not in ("threads_info", "traceback"):
+        elif name not in ("threads_info", "traceback", "training"):
             row[name] = value
     median = result.get("median_s")
     if result.get("status") == "ok" and median:
@@ -224,6 +224,9 @@ def run_sweep(configs: list[Config], folder: RunFolder, settings: Settings, time
                 if "threads_info" in result:
                     threads_seen[config.impl] = result["threads_info"]
             row = row_for(config, result)
+            if "training" in result:  # before the row: a row on disk means all is recorded
+                folder.record_training(config.key, {**result["training"], "steps": config.steps,
+                                                    "median_s": result.get("median_s")})
             folder.append(row)
             if on_row:
                 on_row(config, row)

@@ -14,10 +14,11 @@ from typing import Any
 
 import psutil
 
-from benchmarks import machine, timing
+from benchmarks import bandwidth, machine, timing
 from benchmarks.errors import UsageError
 from benchmarks.results import RunError, RunFolder
 from benchmarks.sweep import Config, SweepOptions, run_sweep, settings_dict
+from benchmarks.tables import seconds
 from impls import registry
 from impls.base import OPS
 from impls.problem import estimate_bytes
@@ -152,20 +153,13 @@ class Progress:
             self.bar.advance(self.task)
         elif not self.quiet:
             median = row.get("median_s")
-            shown = f"median {format_time(median)}" if median not in (None, "") else ""
+            shown = f"median {seconds(median)}" if median not in (None, "") else ""
             print(f"{config.key}: {row['status']} {shown} {row.get('message') or ''}".rstrip(),
                   flush=True)
 
     def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def format_time(seconds: float) -> str:
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-9:.3g} ns"
 
 
 CHECK = "check.json"
@@ -203,7 +197,9 @@ def run(args: argparse.Namespace) -> int:
                     "settings": settings_dict(timing.QUICK if options.quick
                                               else timing.DEFAULT),
                     "started_at": dt.datetime.now().isoformat(), "status": "running",
-                    "machine": machine.describe()}
+                    "machine": machine.describe(),
+                    # before any worker starts, so nothing of ours runs beside the probe
+                    "bandwidth": bandwidth.probe()}
         try:
             folder.create(metadata)
         except OSError as error:
@@ -235,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
         folder.write_metadata(metadata)
     from benchmarks.console import console, show_sweep_summary
 
-    show_sweep_summary(folder.path)
+    show_sweep_summary(folder.path, quiet=args.quiet)
     if status != "complete":
         console.print(f"sweep {status}: finished rows are in {folder.path}; "
                       f"continue with: updatebench sweep --resume {folder.path}")

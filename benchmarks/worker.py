@@ -125,7 +125,16 @@ class Runner:
         measurement = measure(call, Settings(**config["settings"]))
         stats = measurement.stats()
         finite = all_finite(impl, measurement.last_result)
+        extra = {}
+        if config["op"] == "train":
+            final, losses = measurement.last_result
+            extra["training"] = {
+                "final_theta": impl.to_numpy(final).tolist(),
+                "losses": ([float(impl.to_numpy(v)) for v in losses]
+                           if isinstance(losses, list) else impl.to_numpy(losses).tolist()),
+            }
         return {
+            **extra,
             **stats,
             "status": "ok" if finite else "nan",
             "message": "" if finite else "the result holds NaN or inf",

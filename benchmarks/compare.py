@@ -1,0 +1,290 @@
+"""``updatebench compare RUN_A RUN_B``: per configuration, B/A with a significance test.
+
+As asv does, a change counts only where the Mann–Whitney U test on the raw samples (here the
+per-round means of each configuration) rejects "same distribution" at α = 0.05, two-sided;
+with fewer than 3 samples on a side nothing is testable. ``--fail-above PCT`` turns a
+significant slowdown beyond PCT percent (or a configuration that stopped working) into exit
+status 1, for CI. Imports stay light: pandas and scipy load only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from benchmarks.errors import UsageError
+
+if TYPE_CHECKING:  # annotations only: the parser must not import pandas
+    import pandas as pd
+
+    from benchmarks.runs import Run
+    from benchmarks.tables import Table
+
+MATCH = ["impl", "op", "problem", "n", "d", "dtype", "device", "threads", "steps_key"]
+MIN_SAMPLES = 3
+ALPHA = 0.05
+EXIT_REGRESSION = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("a", metavar="RUN_A", help="the reference: run folder or "
+                        "pytest-benchmark JSON")
+    parser.add_argument("b", metavar="RUN_B", help="the run compared with it")
+    parser.add_argument("--alpha", type=_probability, default=ALPHA,
+                        help=f"significance level of the Mann–Whitney U test (default {ALPHA})")
+    parser.add_argument("--fail-above", type=_percent, metavar="PCT",
+                        help="exit with status 1 if a configuration is significantly slower by "
+                        "more than PCT percent, or stopped working (for CI)")
+    parser.add_argument("--markdown", metavar="FILE", help="also write the comparison as "
+                        "Markdown to FILE")
+    parser.add_argument("--changes-only", action="store_true",
+                        help="list only significant changes and status changes")
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"alpha must lie between 0 and 1, got {text}")
+    return value
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"--fail-above must be ≥ 0 percent, got {text}")
+    return value
+
+
+def mann_whitney(a: list[float], b: list[float]) -> float:
+    """Two-sided p-value; 1.0 where every sample is the same number (no evidence at all)."""
+    import warnings
+
+    from scipy.stats import mannwhitneyu
+
+    if len(set(a) | set(b)) == 1:
+        return 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(mannwhitneyu(b, a, alternative="two-sided").pvalue)
+
+
+def change_text(ratio: float) -> str:
+    """1.11× slower, 2.00× faster, or 1.00× for no change at three digits."""
+    if ratio > 1:
+        return f"{ratio:.2f}× slower"
+    if ratio < 1:
+        return f"{1 / ratio:.2f}× faster"
+    return "1.00×"
+
+
+def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
+    """One row per configuration both runs measured: medians, B/A, p-value and verdict.
+
+    Verdicts: faster, slower, same (not significant), untestable (< 3 samples a side),
+    broken (ok in A, failed in B), fixed (the reverse), failed (failed in both).
+    """
+    import pandas as pd
+
+    from benchmarks.tables import prepare
+
+    a, b = prepare(a), prepare(b)
+    merged = a.merge(b, on=MATCH, suffixes=("_a", "_b"))
+    rows = []
+    for _, r in merged.iterrows():
+        row: dict[str, Any] = {k: r[k] for k in MATCH}
+        row.update(problem=r["problem"], median_a=r["median_s_a"], median_b=r["median_s_b"],
+                   status_a=r["status_a"], status_b=r["status_b"],
+                   samples_a=len(r["samples_a"]), samples_b=len(r["samples_b"]),
+                   ratio=math.nan, p=math.nan, size_order=r["size_order_a"],
+                   impl_order=r["impl_order_a"])
+        ok_a, ok_b = r["status_a"] == "ok", r["status_b"] == "ok"
+        if ok_a and ok_b:
+            ratio = float(r["median_s_b"] / r["median_s_a"])
+            row["ratio"] = ratio
+            if min(len(r["samples_a"]), len(r["samples_b"])) < MIN_SAMPLES:
+                row["verdict"] = "untestable"
+                row["text"] = f"{change_text(ratio)}? (< {MIN_SAMPLES} samples)"
+            else:
+                p = mann_whitney(list(r["samples_a"]), list(r["samples_b"]))
+                row["p"] = p
+                if p < alpha and ratio != 1:
+                    row["verdict"] = "slower" if ratio > 1 else "faster"
+                    row["text"] = change_text(ratio)
+                else:
+                    row["verdict"] = "same"
+                    row["text"] = f"not significant ({change_text(ratio)})"
+        elif ok_a:
+            row.update(verdict="broken", text=f"ok → {r['status_b']}")
+        elif ok_b:
+            row.update(verdict="fixed", text=f"{r['status_a']} → ok")
+        else:
+            row.update(verdict="failed", text=f"{r['status_a']} → {r['status_b']}")
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.sort_values(["impl_order", "op", "size_order", "d", "dtype", "device",
+                              "threads"], kind="stable").reset_index(drop=True)
+
+
+def geometric_mean(ratios: Any) -> float:
+    values = [float(v) for v in ratios if v > 0 and math.isfinite(v)]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else math.nan
+
+
+def regressions(result: pd.DataFrame, fail_above: float) -> pd.DataFrame:
+    """Significant slowdowns beyond ``fail_above`` percent, and configurations that broke."""
+    limit = 1 + fail_above / 100
+    slow = (result["verdict"] == "slower") & (result["ratio"] > limit)
+    return result[slow | (result["verdict"] == "broken")]
+
+
+def differences(a: Run, b: Run) -> list[str]:
+    """What about the two runs' machines and settings makes their times hard to compare."""
+    out = []
+    ma, mb = a.machine, b.machine
+    for key, label in (("host", "host"), ("cpu_model", "CPU"), ("cores_logical", "cores"),
+                       ("python", "Python")):
+        if ma.get(key) and mb.get(key) and ma.get(key) != mb.get(key):
+            out.append(f"{label}: {ma.get(key)} vs {mb.get(key)}")
+    va, vb = ma.get("versions") or {}, mb.get("versions") or {}
+    changed = [f"{k} {va.get(k)} → {vb.get(k)}" for k in sorted(set(va) | set(vb))
+               if va.get(k) != vb.get(k) and (va.get(k) or vb.get(k))]
+    if changed and va and vb:
+        out.append("versions: " + ", ".join(changed))
+    ta, tb = a.metadata.get("threads") or {}, b.metadata.get("threads") or {}
+    keys = ("requested", "threadpools", "xla_flags", "torch_threads")
+    thread_changes = sorted(
+        impl for impl in set(ta) & set(tb)
+        if isinstance(ta[impl], dict) and isinstance(tb[impl], dict)
+        and any(ta[impl].get(k) != tb[impl].get(k) for k in keys))
+    if thread_changes:
+        out.append("thread settings (threads, thread pools, XLA flags) of "
+                   + ", ".join(thread_changes))
+    oa, ob = a.metadata.get("options") or {}, b.metadata.get("options") or {}
+    if oa.get("threads") and ob.get("threads") and oa.get("threads") != ob.get("threads"):
+        out.append(f"--threads: {oa.get('threads')} vs {ob.get('threads')}")
+    sa, sb = a.metadata.get("settings"), b.metadata.get("settings")
+    if sa and sb and sa != sb:
+        out.append("timing settings (--quick or not): "
+                   + ", ".join(f"{k} {sa.get(k)} vs {sb.get(k)}" for k in sorted(set(sa) | set(sb))
+                               if sa.get(k) != sb.get(k)))
+    return out
+
+
+def table(result: pd.DataFrame, alpha: float, changes_only: bool) -> Table:
+    from benchmarks.tables import Cell, Table, seconds, size_text
+
+    varying = [k for k in ("d", "dtype", "device", "threads") if result[k].nunique() > 1]
+    shown = result
+    if changes_only:
+        shown = result[~result["verdict"].isin(["same", "untestable"])]
+    out = Table("compare", "B/A per configuration (median time; Mann–Whitney U on the "
+                f"per-round samples, two-sided, α = {alpha:g})",
+                ["implementation", "operation", "size", *varying, "A", "B", "B/A", "p",
+                 "change"], slug="compare",
+                caption="> 1: B is slower; not significant: the samples do not tell the two "
+                f"apart at α = {alpha:g}; ? : fewer than {MIN_SAMPLES} samples, no test")
+    kinds = {"slower": "slower", "faster": "faster", "broken": "fail", "fixed": "good",
+             "failed": "status", "same": "muted", "untestable": "muted"}
+    for _, r in shown.iterrows():
+        op = f"train ({r['steps_key']} steps)" if r["op"] == "train" else r["op"]
+        cells = [Cell(r["impl"]), Cell(op), Cell(size_text(r["problem"], int(r["n"])))]
+        cells += [Cell(f"d={r[k]}" if k == "d" else f"t{r[k]}" if k == "threads" else
+                       str(r[k])) for k in varying]
+        for side in ("a", "b"):
+            status = r[f"status_{side}"]
+            cells.append(Cell(seconds(r[f"median_{side}"]), r[f"median_{side}"]) if status == "ok"
+                         else Cell(status, kind="status"))
+        ratio, p = r["ratio"], r["p"]
+        cells.append(Cell("" if math.isnan(ratio) else f"{ratio:.3f}",
+                          None if math.isnan(ratio) else ratio))
+        cells.append(Cell("" if math.isnan(p) else f"{p:.2g}", None if math.isnan(p) else p))
+        cells.append(Cell(r["text"], kind=kinds.get(r["verdict"], "")))
+        out.rows.append(cells)
+    return out
+
+
+def summary(result: pd.DataFrame) -> str:
+    both = result[result["ratio"].notna()]
+    counts = result["verdict"].value_counts()
+    parts = [f"{counts.get(v, 0)} {label}" for v, label in (
+        ("slower", "slower"), ("faster", "faster"), ("same", "not significant"),
+        ("untestable", "untestable"), ("broken", "broken"), ("fixed", "fixed"),
+        ("failed", "failed in both")) if counts.get(v, 0)]
+    mean = geometric_mean(both["ratio"])
+    significant = both[both["verdict"].isin(["slower", "faster"])]
+    text = (f"geometric mean of B/A over {len(both)} configurations: "
+            f"{mean:.3f} ({change_text(mean)})" if len(both) else "no configuration ran in both")
+    if len(significant):
+        sig = geometric_mean(significant["ratio"])
+        text += f"; over the {len(significant)} significant changes: {sig:.3f}"
+    return text + "; " + ", ".join(parts)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+
+    from benchmarks.console import console, errors
+    from benchmarks.render import markdown_table, rich_table
+    from benchmarks.runs import read
+
+    try:
+        import scipy.stats  # noqa: F401
+    except ImportError:
+        raise UsageError("compare needs SciPy for the Mann–Whitney U test: "
+                         "pip install scipy") from None
+    run_a, run_b = read(args.a), read(args.b)
+    run_a.label, run_b.label = "A", "B"
+    result = compare_frames(run_a.frame, run_b.frame, args.alpha)
+    if result.empty:
+        raise UsageError(f"{args.a} and {args.b} have no configuration in common "
+                         "(implementation, operation, size, d, dtype, device, threads, steps)")
+    differ = differences(run_a, run_b)
+    if differ:
+        errors.print("[bold white on red] WARNING [/] [bold red]the two runs differ in "
+                     "machine or settings; their times may not be comparable:[/]", soft_wrap=True)
+        for line in differ:
+            errors.print(f"[red]  - {escape(line)}[/]", soft_wrap=True)
+    for label, each in (("A", run_a), ("B", run_b)):
+        for note in each.notes:
+            if not note.startswith("no memory-bandwidth"):
+                errors.print(f"[bold yellow]note:[/] {label} ({escape(str(each.path))}): "
+                             f"{escape(note)}", soft_wrap=True)
+    only_a = len(run_a.frame) - len(result)
+    only_b = len(run_b.frame) - len(result)
+    console.print(f"A = {run_a.path} ({run_a.host})\nB = {run_b.path} ({run_b.host})",
+                  soft_wrap=True)
+    shown = table(result, args.alpha, args.changes_only)
+    console.print(rich_table(shown))
+    text = summary(result)
+    if only_a or only_b:
+        text += f"; not compared: {only_a} configurations only in A, {only_b} only in B"
+    console.print(text, soft_wrap=True)
+    if args.markdown:
+        path = Path(args.markdown)
+        warning = "".join(f"> **Warning:** {line}\n" for line in differ)
+        try:
+            path.write_text(f"A = `{run_a.path}`, B = `{run_b.path}`\n\n{warning}\n"
+                            f"{markdown_table(shown)}\n{text}\n", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    if args.fail_above is not None:
+        bad = regressions(result, args.fail_above)
+        if len(bad):
+            for _, r in bad.iterrows():
+                errors.print(f"[bold red]regression:[/] {r['impl']} {r['op']} "
+                             f"N={int(r['n'])} d={int(r['d'])} {r['dtype']} {r['device']}: "
+                             f"{escape(r['text'])}", soft_wrap=True)
+            errors.print(f"[bold red]{len(bad)} configuration(s) beyond --fail-above "
+                         f"{args.fail_above:g}%[/]", soft_wrap=True)
+            return EXIT_REGRESSION
+    return 0

@@ -1,0 +1,77 @@
+"""Do training runs from the same start end in the same place? Sweep's training.json, judged.
+
+Two correct implementations may differ per step by their gradient tolerances (see
+``benchmarks.tolerance``) plus the rounding of θ in the dtype; over k non-expansive steps
+those add up, giving the bound 4·k·(η·(tol_a + tol_b) + 8u|θ|) per component of θ_k — the
+same propagation ``check`` uses against exact descent.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks import tolerance
+from benchmarks.results import TRAINING
+from impls import registry
+from impls.problem import Problem, five_point, synthetic
+
+BASELINE = "numpy-manual"
+
+
+def problem_for(row: dict[str, Any], seed: int) -> Problem:
+    if row["problem"] == "five-point":
+        return five_point(row["dtype"])
+    return synthetic(int(row["n"]), int(row["d"]), seed=seed, dtype=row["dtype"])
+
+
+def error_model(name: str) -> str:
+    try:
+        return registry.get(name).error_model
+    except registry.RegistryError:
+        return "exact"
+
+
+def agreement(folder: Path, rows: list[dict[str, Any]], seed: int = 0) -> list[dict[str, Any]]:
+    """One record per training configuration: time per step, final loss, distance to baseline."""
+    path = folder / TRAINING
+    if not path.is_file():
+        return []
+    runs = json.loads(path.read_text())
+    by_key = {row["key"]: row for row in rows}
+    groups: dict[tuple, list[str]] = {}
+    for key in runs:
+        row = by_key.get(key)
+        if row is None:
+            continue
+        group = (row["problem"], int(row["n"]), int(row["d"]), row["dtype"], row["device"],
+                 int(row["steps"]))
+        groups.setdefault(group, []).append(key)
+    out = []
+    for (problem_name, n, d, dtype, device, steps), keys in groups.items():
+        names = {by_key[k]["impl"]: k for k in keys}
+        base = names.get(BASELINE, keys[0] and by_key[keys[0]]["impl"])
+        base_theta = np.array(runs[names[base]]["final_theta"])
+        problem = problem_for(by_key[keys[0]], seed)
+        u = tolerance.unit_roundoff(dtype)
+        for name, key in names.items():
+            theta = np.array(runs[key]["final_theta"])
+            tol = sum(tolerance.grad_tolerance(problem, t, error_model(m))
+                      for t in (theta, base_theta) for m in (name, base)) / 2
+            bound = 4 * steps * (problem.eta * tol + 8 * u * np.maximum(abs(theta),
+                                                                      abs(base_theta)))
+            losses = runs[key]["losses"]
+            out.append({
+                "impl": name, "problem": problem_name, "n": n, "d": d, "dtype": dtype,
+                "device": device, "steps": steps, "baseline": base,
+                "time_per_step_s": (runs[key]["median_s"] or float("nan")) / steps,
+                "initial_loss": losses[0] if losses else None,
+                "final_loss": losses[-1] if losses else None,
+                "final_theta": theta.tolist(),
+                "theta_distance_over_bound": float(np.max(np.abs(theta - base_theta) / bound)),
+                "matches": bool(np.all(np.abs(theta - base_theta) <= bound)),
+            })
+    return out
