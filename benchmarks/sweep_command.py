@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import queue
 import signal
 import socket
 import sys
@@ -166,19 +167,79 @@ CHECK = "check.json"
 CHECK_STEPS = 200
 
 
-def record_check(folder: RunFolder, options: SweepOptions, quiet: bool) -> None:
-    """The correctness verdicts a report shows beside the timings: check on five-point."""
+CHECK_STARTUP_S = 120  # importing the frameworks before the first implementation is checked
+
+
+def checked_in_child(command: list[str], timeout: float) -> tuple[bool, str, str | None]:
+    """Run ``check`` in a child; each implementation gets ``timeout`` seconds.
+
+    Returns (finished, why it did not, the implementation it was on).
+    """
+    import subprocess
+    import threading
+
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        assert child.stderr is not None
+        for line in child.stderr:
+            lines.put(line.strip())
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    current, limit = None, CHECK_STARTUP_S
+    while True:
+        try:
+            line = lines.get(timeout=limit)
+        except queue.Empty:
+            child.kill()
+            child.wait()
+            return False, f"no result within {limit:g} s", current
+        if line is None:
+            code = child.wait()
+            return code in (0, 1), f"exit status {code}", current
+        if line.startswith("checking "):
+            current, limit = line.split(" ", 1)[1], timeout
+
+
+def record_check(folder: RunFolder, options: SweepOptions, plugins: list[str],
+                 quiet: bool) -> None:
+    """The correctness verdicts a report shows beside the timings: check on five-point.
+
+    It runs in a child process, so an implementation that crashes or hangs cannot take the
+    sweep with it; such an implementation is recorded as an error and the check is rerun
+    without it.
+    """
     import json
 
-    from benchmarks.check import run_check
-    from impls.problem import five_point
-
-    names, unavailable = registry.resolve(list(options.impls), options.devices[0])
+    path = folder.path / CHECK
+    broken: dict[str, str] = {}
+    names = list(options.impls)
     if not quiet:
         print(f"checking {len(names)} implementations on the five-point problem", flush=True)
-    report = run_check(five_point(), names, unavailable, CHECK_STEPS, seed=options.seed,
-                       device=options.devices[0])
-    (folder.path / CHECK).write_text(json.dumps(report, indent=1))
+    while names:
+        command = [sys.executable, "-m", "benchmarks.cli", "check", "--log-progress",
+                   "--steps", str(CHECK_STEPS), "--seed", str(options.seed),
+                   "--device", options.devices[0], "--json", str(path)]
+        command += [a for name in names for a in ("--impl", name)]
+        command += [a for plugin in plugins for a in ("--plugin", plugin)]
+        finished, why, current = checked_in_child(command, options.timeout)
+        if finished:
+            break
+        if current not in names:
+            print(f"check failed ({why}); the run has no check.json", file=sys.stderr)
+            return
+        broken[current] = f"the check process died while checking it ({why})"
+        names.remove(current)
+    if names and not path.is_file():
+        return
+    report = json.loads(path.read_text()) if names else {"implementations": [], "passed": False}
+    for name, why in broken.items():
+        report["implementations"].append({"name": name, "status": "error", "failures": [why]})
+        report["passed"] = False
+    path.write_text(json.dumps(report, indent=1))
 
 
 def _terminate(signum: int, _frame: Any) -> None:
@@ -204,10 +265,11 @@ def run(args: argparse.Namespace) -> int:
             folder.create(metadata)
         except OSError as error:
             raise UsageError(f"cannot write run folder {folder.path}: {error}") from None
-        record_check(folder, options, args.quiet)
     plugins = list(dict.fromkeys([*metadata.get("plugins", []),
                                   *(str(Path(p).resolve()) for p in args.plugin)]))
     metadata["plugins"] = plugins
+    if not args.resume and not args.no_check:
+        record_check(folder, options, plugins, args.quiet)
     configs = options.configs()
     remaining = len([c for c in configs if c.key not in folder.done_keys()])
     progress = Progress(remaining, args.quiet)

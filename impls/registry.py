@@ -22,6 +22,13 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
     "impls.torch_autograd": ("torch-autograd",),
     "impls.torch_func": ("torch-func",),
     "impls.finite_diff": ("finite-diff", "finite-diff-forward"),
+    "impls.complex_step": ("complex-step",),
+    "impls.jax_forward": ("jax-forward",),
+    "impls.torch_forward": ("torch-forward",),
+    "impls.torch_compile": ("torch-compile",),
+    "impls.sympy_symbolic": ("sympy-symbolic",),
+    "impls.autograd_hips": ("autograd",),
+    "impls.python_loop": ("python-loop",),
 }
 
 # what to install for a framework that is missing
@@ -173,16 +180,21 @@ def get(name: str) -> type[Implementation]:
 
 
 def resolve(requested: list[str] | None, device: str = "cpu") -> tuple[list[str], dict[str, str]]:
-    """Names to run and, separately, the requested-but-unavailable ones with their reasons."""
-    if requested:
-        for name in requested:
-            try:
-                get(name)
-            except RegistryError as error:
-                if name not in _IMPORT_FAILURES:
-                    raise error from None
-        candidates = list(dict.fromkeys(requested))
-    else:
-        candidates = names()
-    reasons = {e.name: e.reason for e in entries(device) if e.name in candidates and e.reason}
-    return [n for n in candidates if n not in reasons], reasons
+    """Names to run and, separately, the requested-but-unavailable ones with their reasons.
+
+    With a list, only the modules of the requested names are imported.
+    """
+    if not requested:
+        reasons = {e.name: e.reason for e in entries(device) if e.reason}
+        return [n for n in names() if n not in reasons], reasons
+    reasons = {}
+    for name in dict.fromkeys(requested):
+        try:
+            reason = get(name).unavailable_reason(device)
+        except RegistryError as error:
+            if name not in _IMPORT_FAILURES:
+                raise error from None
+            reason = _IMPORT_FAILURES[name]
+        if reason:
+            reasons[name] = reason
+    return [n for n in dict.fromkeys(requested) if n not in reasons], reasons

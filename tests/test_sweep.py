@@ -45,6 +45,10 @@ def test_faulty_workers_are_recorded_and_the_sweep_goes_on(capsys, tmp_path):
                       "hanging/5": "timeout", "hanging/100": "timeout",
                       "nan-returning/5": "nan", "nan-returning/100": "nan",
                       "numpy-manual/5": "ok", "numpy-manual/100": "ok"}
+    checked = json.loads((only_run(tmp_path) / "check.json").read_text())
+    verdicts = {r["name"]: r["status"] for r in checked["implementations"]}
+    assert verdicts == {"crashing": "error", "hanging": "error", "nan-returning": "fail",
+                        "numpy-manual": "pass"}
     crash = frame[frame["impl"] == "crashing"].iloc[0]
     assert "status 3" in crash["message"]
     ok = frame[frame["status"] == "ok"]
@@ -76,7 +80,7 @@ def test_metadata_records_machine_versions_threads_and_command(capsys, tmp_path)
 def test_killed_sweep_resumes_without_repeating(tmp_path):
     argv = [sys.executable, "-m", "benchmarks.cli", "sweep", "--plugin", FAULTY,
             "--impl", "slow", "--sizes", "five,10,100,1000", "--op", "loss,value_and_grad",
-            "--quick", "--out", str(tmp_path)]
+            "--quick", "--no-check", "--out", str(tmp_path)]
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
@@ -103,7 +107,8 @@ def test_killed_sweep_resumes_without_repeating(tmp_path):
 
 def test_sigterm_stops_cleanly_and_keeps_rows(tmp_path):
     argv = [sys.executable, "-m", "benchmarks.cli", "sweep", "--plugin", FAULTY,
-            "--impl", "slow", "--sizes", "five,10,100,1000", "--quick", "--out", str(tmp_path)]
+            "--impl", "slow", "--sizes", "five,10,100,1000", "--quick", "--no-check",
+            "--out", str(tmp_path)]
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
     deadline = time.time() + 120
