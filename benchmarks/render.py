@@ -22,6 +22,8 @@ SECTION_TITLES = {
     "compile": "Compile and first call",
     "memory": "Peak memory",
     "throughput": "Throughput",
+    "scaling": "Growth with the parameter count d",
+    "training": "Training runs",
     "compare": "Comparison",
 }
 RICH_STYLES = {"status": "yellow", "noisy": "", "good": "green", "warn": "yellow",

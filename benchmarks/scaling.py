@@ -16,10 +16,12 @@ import pandas as pd
 
 def growth_exponents(frame: pd.DataFrame, op: str = "value_and_grad",
                      min_d: int = 1) -> pd.DataFrame:
-    """One row per (implementation, N, dtype, device) with at least three usable d values."""
+    """One row per (run, threads, implementation, N, dtype, device) with three or more d."""
+    frame = frame.assign(run=frame.get("run", ""), threads=frame.get("threads", 1))
     ok = frame[(frame["status"] == "ok") & (frame["op"] == op) & (frame["d"] >= min_d)]
     rows = []
-    for (impl, n, dtype, device), group in ok.groupby(["impl", "n", "dtype", "device"]):
+    keys = ["run", "threads", "impl", "n", "dtype", "device"]
+    for (run, threads, impl, n, dtype, device), group in ok.groupby(keys):
         group = group.sort_values("d")
         if group["d"].nunique() < 3:
             continue
@@ -27,9 +29,10 @@ def growth_exponents(frame: pd.DataFrame, op: str = "value_and_grad",
         log_t = np.log(group["median_s"].to_numpy(dtype=float))
         slope, intercept = np.polyfit(log_d, log_t, 1)
         residual = log_t - (slope * log_d + intercept)
-        rows.append({"impl": impl, "n": int(n), "dtype": dtype, "device": device,
+        rows.append({"run": run, "threads": threads, "impl": impl, "n": int(n),
+                     "dtype": dtype, "device": device,
                      "dims": ",".join(str(int(d)) for d in group["d"]),
                      "exponent": float(slope),
                      "fit_rms": float(np.sqrt(np.mean(residual**2)))})
-    return pd.DataFrame(rows, columns=["impl", "n", "dtype", "device", "dims", "exponent",
-                                       "fit_rms"])
+    return pd.DataFrame(rows, columns=["run", "threads", "impl", "n", "dtype", "device", "dims",
+                                       "exponent", "fit_rms"])

@@ -25,7 +25,7 @@ NOISY_FRACTION = 0.10
 GRIEWANK = (4.0, 5.0)  # reverse mode: gradient within a small constant of the loss
 EXACT_CHEAP = ("manual", "reverse-mode", "symbolic")  # methods the cheap-gradient bound covers
 SECTIONS = ("runs", "check", "time", "speedup", "ratio", "crossover", "compile", "memory",
-            "throughput")
+            "throughput", "scaling", "training")
 
 
 @dataclass
@@ -353,7 +353,61 @@ class Builder:
                 tables.append(self.memory_table(sub, d, dtype))
             for op, steps in self.ops(sub):
                 tables.extend(self.throughput_tables(sub, op, steps, d, dtype))
+        tables.append(self.scaling_table())
+        tables.append(self.training_table())
         return [t for t in tables if t is not None and t.rows]
+
+    def scaling_table(self) -> Table | None:
+        """The fitted exponent p in time ∝ d^p, where a run has three or more d."""
+        from benchmarks.scaling import growth_exponents
+
+        fits = growth_exponents(self.frame)
+        if fits.empty:
+            return None
+        table = Table("scaling", "value_and_grad: growth exponent p in time ∝ d^p",
+                      self.head(["method", "N", "dtype", "d measured", "p", "fit rms (log)",
+                                 "theory"]), slug="scaling",
+                      caption="least-squares slope of log time against log d; reverse mode "
+                      "and the manual gradient stay near flat while one pass per parameter "
+                      "(forward mode, finite differences, complex step) adds about 1")
+        methods = dict(zip(self.frame["impl"], self.frame["method"], strict=False))
+        for r in fits.itertuples(index=False):
+            method = str(methods.get(r.impl, ""))
+            theory = "≈ flat" if method in EXACT_CHEAP else "≈ 1 more"
+            series = (r.run, r.device, r.threads, r.impl)
+            table.rows.append([*self.label(series), Cell(method, kind="muted"),
+                               Cell(size_text("synthetic", r.n)), Cell(r.dtype),
+                               Cell(r.dims), Cell(f"{r.exponent:.2f}", r.exponent),
+                               Cell(f"{r.fit_rms:.2f}", r.fit_rms), Cell(theory)])
+        return table
+
+    def training_table(self) -> Table | None:
+        """Each sweep's training runs (training.json): time per step, final loss, agreement."""
+        from benchmarks import training
+
+        multi = len(self.runs) > 1
+        table = Table("training", "training runs: same start, same path?",
+                      ["implementation", *(["run"] if multi else []), "problem", "dtype",
+                       "steps", "time per step", "initial loss", "final loss",
+                       "|Δθ_k| / bound", "matches"], slug="training",
+                      caption=f"θ_k against {training.BASELINE}'s, in units of the tolerance "
+                      "propagated over k steps (see benchmarks/training.py)")
+        for run in self.runs:
+            if run.kind != "sweep":
+                continue
+            for r in training.agreement(run.path, run.frame.to_dict("records")):
+                problem = size_text(r["problem"], r["n"]) + (f", d={r['d']}" if r["d"] > 1
+                                                             else "")
+                table.rows.append([
+                    Cell(r["impl"]), *([Cell(run.label, kind="muted")] if multi else []),
+                    Cell(problem), Cell(r["dtype"]), Cell(str(r["steps"])),
+                    Cell(seconds(r["time_per_step_s"]), r["time_per_step_s"]),
+                    Cell(f"{r['initial_loss']:.6g}"), Cell(f"{r['final_loss']:.6g}"),
+                    Cell(f"{r['theta_distance_over_bound']:.2g}",
+                         r["theta_distance_over_bound"]),
+                    Cell("yes" if r["matches"] else "NO",
+                         kind="pass" if r["matches"] else "fail")])
+        return table
 
     def time_table(self, sub: pd.DataFrame, op: str, steps: int, d: int, dtype: str) -> Table:
         part = sub[(sub["op"] == op) & (sub["steps_key"] == steps)]

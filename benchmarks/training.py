@@ -53,7 +53,7 @@ def agreement(folder: Path, rows: list[dict[str, Any]], seed: int = 0) -> list[d
     out = []
     for (problem_name, n, d, dtype, device, steps), keys in groups.items():
         names = {by_key[k]["impl"]: k for k in keys}
-        base = names.get(BASELINE, keys[0] and by_key[keys[0]]["impl"])
+        base = BASELINE if BASELINE in names else by_key[keys[0]]["impl"]
         base_theta = np.array(runs[names[base]]["final_theta"])
         problem = problem_for(by_key[keys[0]], seed)
         u = tolerance.unit_roundoff(dtype)
