@@ -145,8 +145,8 @@ def build_parser() -> Parser:
     sweep = commands.add_parser("sweep", help="time implementations over sizes and operations")
     add_common(sweep)
     add_sweep_options(sweep)
-    default_job = commands.add_parser("main", help="the default job: check, then a quick sweep "
-                                      "and its report")
+    default_job = commands.add_parser("main", help="the default job: a quick sweep with its "
+                                      "correctness check, then its report")
     add_common(default_job)
     default_job.add_argument("--out", default="results", metavar="DIR",
                              help="parent folder of the sweep's run folder (default results)")
@@ -231,10 +231,23 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_main(args: argparse.Namespace) -> int:
-    """check on the five-point problem, then a quick sweep; plugins are already loaded."""
-    checked = cmd_check(build_parser().parse_args(["check"]))
-    swept = cmd_sweep(build_parser().parse_args(["sweep", "--quick", "--out", args.out]))
-    return max(checked, swept)
+    """A quick sweep (with its five-point check), then its report; plugins are loaded."""
+    from benchmarks import report, sweep_command
+
+    plugins = [a for p in args.plugin for a in ("--plugin", p)]
+    code, folder = sweep_command.execute(
+        build_parser().parse_args(["sweep", "--quick", "--out", args.out, *plugins]),
+        summary=False)
+    if code != EXIT_OK:
+        return code
+    shown = report.run(build_parser().parse_args(
+        ["report", str(folder), "--tables", "check,time,speedup,ratio"]))
+    checked = json.loads((folder / "check.json").read_text()) \
+        if (folder / "check.json").is_file() else {"passed": False}
+    if not checked["passed"]:
+        print("updatebench: some implementation failed the check (see the table above)",
+              file=sys.stderr)
+    return max(shown, EXIT_OK if checked["passed"] else EXIT_FAILED)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

@@ -306,11 +306,11 @@ class Plotter:
             assert run.bandwidth is not None
             value = float(run.bandwidth["read_gb_s"])
             style = LINESTYLES[i % len(LINESTYLES)]
-            ax.axhline(value, color="#b00000", linestyle=style, linewidth=1.8)
+            ax.axhline(value, color="black", linestyle=style, linewidth=2.4, alpha=0.8)
             label = f"CPU memory bandwidth (read) {value:.3g} GB/s" + (
                 f", {run.label}" if self.multi_runs else "")
-            extra.append((Line2D([], [], color="#b00000", linestyle=style, linewidth=1.8),
-                          label))
+            extra.append((Line2D([], [], color="black", linestyle=style, linewidth=2.4,
+                                 alpha=0.8), label))
         ax.set_xscale("log")
         ax.set_yscale("log")
         title = f"{self.op_text(op, steps)}: memory throughput vs N (d={d}, {dtype})"
@@ -319,7 +319,7 @@ class Plotter:
         self.legends(fig, ax, impls, variants, extra)
         caption = ("Bytes of x and y, read once per evaluation, per second (a lower bound on "
                    "the memory traffic).")
-        caption += (" The red line is the machine's single-thread CPU read bandwidth "
+        caption += (" The black line is the machine's single-thread CPU read bandwidth "
                     "(STREAM-style sum over arrays far larger than the caches); it bounds CPU "
                     "lines only." if extra else
                     " No bandwidth was measured for this run, so no ceiling is drawn.")

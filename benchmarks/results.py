@@ -31,9 +31,19 @@ class RunError(ValueError):
     """A folder that is not a usable run."""
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()
+
+
 def write_atomic(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        os.fchmod(handle, 0o666 & ~UMASK)  # mkstemp's 0600 would hide results from others
         with os.fdopen(handle, "w", newline="") as f:
             f.write(text)
             f.flush()

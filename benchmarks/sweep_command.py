@@ -247,6 +247,11 @@ def _terminate(signum: int, _frame: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    return execute(args)[0]
+
+
+def execute(args: argparse.Namespace, summary: bool = True) -> tuple[int, Path]:
+    """The sweep; returns its exit status and run folder."""
     if args.resume:
         folder, metadata, options = resume_folder(args)
         metadata.setdefault("resumed_at", []).append(dt.datetime.now().isoformat())
@@ -293,10 +298,11 @@ def run(args: argparse.Namespace) -> int:
         folder.write_metadata(metadata)
     from benchmarks.console import console, show_sweep_summary
 
-    show_sweep_summary(folder.path, quiet=args.quiet)
+    if summary:
+        show_sweep_summary(folder.path, quiet=args.quiet)
     if status != "complete":
         console.print(f"sweep {status}: finished rows are in {folder.path}; "
                       f"continue with: updatebench sweep --resume {folder.path}")
     else:
         console.print(f"results in {folder.path}")
-    return code
+    return code, folder.path
