@@ -65,9 +65,29 @@ class TorchCompile(TorchBase):
         return None
 
     def compile(self, theta) -> None:
+        eta = self.eta
+
+        def update(theta: torch.Tensor, x: torch.Tensor, y: torch.Tensor):
+            """One fused step: the loss at θ and θ − η∇L(θ), a single compiled graph."""
+            value, grad = value_and_grad(theta, x, y)
+            return theta - eta * grad, value
+
         self._value_and_grad = torch.compile(value_and_grad, dynamic=False, fullgraph=True)
+        self._update = torch.compile(update, dynamic=False, fullgraph=True)
         with torch._dynamo.config.patch(recompile_limits()):
             self._value_and_grad(theta, self.x, self.y)  # compiles now, not in a timed call
+            self._update(theta, self.x, self.y)
 
     def value_and_grad_native(self, theta):
         return self._value_and_grad(theta, self.x, self.y)
+
+    def step_native(self, theta):
+        return self._update(theta, self.x, self.y)[0]
+
+    def train_native(self, theta, steps: int):
+        """k compiled steps; PyTorch has no fused loop like lax.scan, the step is the unit."""
+        losses = []
+        for _ in range(steps):
+            theta, value = self._update(theta, self.x, self.y)
+            losses.append(value)
+        return theta, losses
