@@ -25,7 +25,7 @@ from impls.base import OPS
 from impls.problem import estimate_bytes
 
 DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
-QUICK_SIZES = (None, 10**3, 10**5)
+QUICK_SIZES = (None, 10**3, 10**4)
 QUICK_OPS = ("loss", "value_and_grad")
 # Above this, a k-step training run costs k × the step op, which the sweep already times;
 # the default plan records those rows as skipped. An explicit --op train measures them all.
@@ -165,6 +165,7 @@ class Progress:
 
 CHECK = "check.json"
 CHECK_STEPS = 200
+QUICK_CHECK_STEPS = 50
 
 
 CHECK_STARTUP_S = 120  # importing the frameworks before the first implementation is checked
@@ -221,7 +222,8 @@ def record_check(folder: RunFolder, options: SweepOptions, plugins: list[str],
         print(f"checking {len(names)} implementations on the five-point problem", flush=True)
     while names:
         command = [sys.executable, "-m", "benchmarks.cli", "check", "--log-progress",
-                   "--steps", str(CHECK_STEPS), "--seed", str(options.seed),
+                   "--steps", str(QUICK_CHECK_STEPS if options.quick else CHECK_STEPS),
+                   "--seed", str(options.seed),
                    "--device", options.devices[0], "--json", str(path)]
         command += [a for name in names for a in ("--impl", name)]
         command += [a for plugin in plugins for a in ("--plugin", plugin)]

@@ -544,14 +544,15 @@ class Builder:
                 f"first-{op}-{steps}-d{d}-{dtype}", cell,
                 caption="the very first call, timed alone; hover (HTML) for its multiple of "
                 "the median call"))
-            if op == "train" and (part["compile_train_s"].fillna(0) > 0).any():
+            if op in ("step", "train") and (part["compile_train_s"].fillna(0) > 0).any():
+                what = "the training loop" if op == "train" else "the update step"
                 tables.append(self.per_size(
-                    part, "compile", f"train ({steps} steps): compiling the training loop "
-                    f"(bind), {self.where(d, dtype)}", f"compile-train-{steps}-d{d}-{dtype}",
+                    part, "compile", f"{self.op_text(op, steps)}: compiling {what} "
+                    f"(bind), {self.where(d, dtype)}", f"compile-{op}-{steps}-d{d}-{dtype}",
                     lambda r: Cell(seconds(r["compile_train_s"]), r["compile_train_s"])
                     if r["compile_train_s"] > 0 else status_cell(r) if r["status"] != "ok"
                     else Cell("–", 0.0, "muted"),
-                    caption="bind(): building the fused training loop, before any timed call"))
+                    caption="bind(): building the fused step or loop, before any timed call"))
         return tables
 
     def memory_table(self, sub: pd.DataFrame, d: int, dtype: str) -> Table:

@@ -34,7 +34,7 @@ class Settings:
     timer: Callable[[], float] = field(default=time.perf_counter, compare=False)
 
 
-QUICK = Settings(budget=0.15, min_rounds=5, warmup=0.02)
+QUICK = Settings(budget=0.1, min_rounds=5, warmup=0.02)
 DEFAULT = Settings()
 
 

@@ -140,7 +140,8 @@ class Runner:
             "message": "" if finite else "the result holds NaN or inf",
             "samples_s": measurement.samples,
             "prepare_s": impl.prepare_seconds,
-            "compile_train_s": bind_seconds if config["op"] == "train" else 0.0,
+            # a fused step or loop compiled at bind time, apart from prepare_s
+            "compile_train_s": bind_seconds if config["op"] in ("step", "train") else 0.0,
             "peak_rss_bytes": peak_memory(),
             "threads_info": thread_report(self.threads),
         }

@@ -79,6 +79,9 @@ class Implementation(ABC):
     def compile(self, theta: Any) -> None:
         """Ahead-of-time compilation for frameworks that compile; the default does nothing."""
 
+    def compile_step(self, theta: Any) -> None:
+        """Compile a fused update step ahead of its timed call (default: none)."""
+
     def compile_train(self, theta: Any, steps: int) -> None:
         """Compile a fused loop of ``steps`` updates ahead of its timed call (default: none)."""
 
@@ -129,7 +132,9 @@ class Implementation(ABC):
         return float(self.to_numpy(value)), self.to_numpy(grad)
 
     def step(self, theta: np.ndarray) -> np.ndarray:
-        return self.to_numpy(self.block(self.step_native(self._theta(theta))))
+        native = self._theta(theta)
+        self.compile_step(native)
+        return self.to_numpy(self.block(self.step_native(native)))
 
     def train(self, theta: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
         native = self._theta(theta)
@@ -152,6 +157,7 @@ class Implementation(ABC):
             fn = self.value_and_grad_native
             return lambda: block(fn(native))
         if op == "step":
+            self.compile_step(native)
             fn = self.step_native
             return lambda: block(fn(native))
         if op == "train":

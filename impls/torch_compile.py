@@ -74,9 +74,19 @@ class TorchCompile(TorchBase):
 
         self._value_and_grad = torch.compile(value_and_grad, dynamic=False, fullgraph=True)
         self._update = torch.compile(update, dynamic=False, fullgraph=True)
+        self._update_ready = False
         with torch._dynamo.config.patch(recompile_limits()):
             self._value_and_grad(theta, self.x, self.y)  # compiles now, not in a timed call
-            self._update(theta, self.x, self.y)
+
+    def compile_step(self, theta) -> None:
+        """The fused step compiles only where a step is asked for (not for loss or gradient)."""
+        if not self._update_ready:
+            with torch._dynamo.config.patch(recompile_limits()):
+                self._update(theta, self.x, self.y)
+            self._update_ready = True
+
+    def compile_train(self, theta, steps: int) -> None:
+        self.compile_step(theta)
 
     def value_and_grad_native(self, theta):
         return self._value_and_grad(theta, self.x, self.y)
