@@ -191,6 +191,8 @@ class Plotter:
     def all(self) -> list[Plot]:
         for d, dtype in self.groups():
             sub = self.frame[(self.frame["d"] == d) & (self.frame["dtype"] == dtype)]
+            if sub[["problem", "n"]].drop_duplicates().shape[0] < 2:
+                continue  # one size: a curve against N would be a column of dots
             for op, steps in self.ops(sub):
                 self.time_vs_n(sub, op, steps, d, dtype)
             self.ratio_vs_n(d, dtype)
