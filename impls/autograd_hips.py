@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import autograd
 import autograd.numpy as anp
-import numpy as np
 
-from impls.base import Implementation
+from impls.base import NumpyImplementation
 from impls.registry import register
 
 
@@ -26,14 +25,11 @@ def loss(theta, x, y):
 
 
 @register
-class AutogradHips(Implementation):
+class AutogradHips(NumpyImplementation):
     name = "autograd"
     method = "reverse-mode"
     framework = "autograd"
     requires = ("autograd",)
-
-    def asarray(self, a: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(a)
 
     def compile(self, theta) -> None:
         self._value_and_grad = autograd.value_and_grad(loss)

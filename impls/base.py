@@ -165,3 +165,10 @@ class Implementation(ABC):
             train = self.train_native
             return lambda: block(train(native, steps))
         raise ValueError(f"unknown operation {op!r}: choose one of {', '.join(OPS)}")
+
+
+class NumpyImplementation(Implementation):
+    """An implementation that computes on NumPy arrays: conversion is a contiguous view."""
+
+    def asarray(self, a: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(a)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from impls import numpy_manual
-from impls.base import Implementation
+from impls.base import NumpyImplementation
 from impls.registry import register
 
 # h² must sit far below the unit round-off (so the O(h²) term vanishes) and h·|∂L/∂θ_j| far
@@ -39,12 +39,9 @@ def complex_loss(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.complexf
 
 
 @register
-class ComplexStep(Implementation):
+class ComplexStep(NumpyImplementation):
     name = "complex-step"
     method = "complex-step"
-
-    def asarray(self, a: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(a)
 
     def compile(self, theta) -> None:
         self._h = STEP[self.problem.dtype]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from impls import numpy_manual
-from impls.base import Implementation
+from impls.base import NumpyImplementation
 from impls.registry import register
 
 
@@ -22,16 +22,13 @@ def steps(theta: np.ndarray, scheme: str) -> np.ndarray:
 
 
 @register
-class FiniteDiff(Implementation):
+class FiniteDiff(NumpyImplementation):
     """Central differences: 2·(d + 1) loss evaluations per gradient."""
 
     name = "finite-diff"
     method = "finite-difference"
     scheme = "central"
     error_model = "central-difference"
-
-    def asarray(self, a: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(a)
 
     def loss_native(self, theta):
         return numpy_manual.loss(theta, self.x, self.y)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from impls.base import Implementation
+from impls.base import NumpyImplementation
 from impls.registry import register
 
 
@@ -31,13 +31,10 @@ def value_and_grad(theta: np.ndarray, x: np.ndarray, y: np.ndarray):
 
 
 @register
-class NumpyManual(Implementation):
+class NumpyManual(NumpyImplementation):
     name = "numpy-manual"
     method = "manual"
     framework = "numpy"
-
-    def asarray(self, a: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(a)
 
     def loss_native(self, theta):
         return loss(theta, self.x, self.y)

@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 
 from impls import numpy_manual
-from impls.base import Implementation
+from impls.base import NumpyImplementation
 from impls.registry import register
 
 F, FBAR = sp.symbols("f fbar", positive=True)  # σ(z) and σ(−z) = 1 − σ(z)
@@ -80,14 +80,11 @@ def kernels() -> tuple:
 
 
 @register
-class SympySymbolic(Implementation):
+class SympySymbolic(NumpyImplementation):
     name = "sympy-symbolic"
     method = "symbolic"
     framework = "sympy"
     requires = ("sympy",)
-
-    def asarray(self, a: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(a)
 
     def compile(self, theta) -> None:
         self._loss, self._dw, self._db = kernels()
