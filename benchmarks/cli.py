@@ -10,12 +10,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import psutil
-
 from benchmarks.errors import UsageError
 from impls import registry
 from impls.base import DEVICES, OPS
-from impls.problem import DTYPES, ProblemError, estimate_bytes, five_point, synthetic
+from impls.problem import DTYPES, ProblemError, build, check_fits, five_point
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -169,14 +167,6 @@ def load_plugins(paths: list[str]) -> None:
             raise UsageError(str(error)) from None
 
 
-def check_memory(n: int, d: int, dtype: str, copies: int) -> None:
-    need = estimate_bytes(n, d, dtype, copies=copies)
-    have = psutil.virtual_memory().available
-    if need > 0.8 * have:
-        raise UsageError(f"a problem of N={n}, d={d} ({dtype}) needs about {need / 2**30:.1f} "
-                         f"GiB, more than the {have / 2**30:.1f} GiB available here")
-
-
 def make_problem(args: argparse.Namespace, copies: int):
     if args.dtype not in DTYPES:
         raise UsageError(f"unsupported dtype {args.dtype!r}: choose one of {', '.join(DTYPES)}")
@@ -185,8 +175,8 @@ def make_problem(args: argparse.Namespace, copies: int):
             raise UsageError("--d needs --n: the five-point problem has one feature")
         return five_point(args.dtype)
     d = args.d or 1
-    check_memory(args.n, d, args.dtype, copies)
-    return synthetic(args.n, d, seed=args.seed, dtype=args.dtype)
+    check_fits(args.n, d, args.dtype, copies)
+    return build(args.n, d, seed=args.seed, dtype=args.dtype)
 
 
 def selected(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:

@@ -31,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "whose metadata lacks it")
     parser.add_argument("--tables", metavar="LIST", default=None,
                         help="sections shown in the terminal, comma-separated, among runs, "
-                        "check, time, speedup, ratio, crossover, compile, memory, throughput "
+                        "check, time, speedup, ratio, crossover, compile, memory, throughput, "
+                        "scaling, training "
                         "(default all; the files always have all)")
     parser.add_argument("--no-plots", action="store_true", help="skip the figures (faster)")
     parser.add_argument("--quiet", action="store_true", help="no tables in the terminal")

@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from benchmarks import bandwidth, machine, timing
 from benchmarks.errors import UsageError
 from benchmarks.results import RunError, RunFolder
@@ -22,7 +20,7 @@ from benchmarks.sweep import Config, SweepOptions, run_sweep, settings_dict
 from benchmarks.tables import seconds
 from impls import registry
 from impls.base import OPS
-from impls.problem import estimate_bytes
+from impls.problem import ProblemError, check_fits
 
 DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (None, 10**3, 10**4)
@@ -62,15 +60,13 @@ def options_from(args: argparse.Namespace) -> SweepOptions:
 
 
 def check_memory(options: SweepOptions) -> None:
-    available = psutil.virtual_memory().available
     for n in options.sizes:
         for d in options.dims:
             for dtype in options.dtypes:
-                need = estimate_bytes(n or 5, d, dtype, copies=2)
-                if need > 0.8 * available:
-                    raise UsageError(
-                        f"N={n}, d={d} ({dtype}) needs about {need / 2**30:.1f} GiB, more than "
-                        f"the {available / 2**30:.1f} GiB available here; drop it from --sizes")
+                try:
+                    check_fits(n or 5, d, dtype, copies=2)
+                except ProblemError as error:
+                    raise UsageError(f"{error}; drop it from --sizes") from None
 
 
 def new_folder(out: str) -> RunFolder:

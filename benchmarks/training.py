@@ -17,15 +17,14 @@ import numpy as np
 from benchmarks import tolerance
 from benchmarks.results import TRAINING
 from impls import registry
-from impls.problem import Problem, five_point, synthetic
+from impls.problem import Problem, build
 
 BASELINE = "numpy-manual"
 
 
 def problem_for(row: dict[str, Any], seed: int) -> Problem:
-    if row["problem"] == "five-point":
-        return five_point(row["dtype"])
-    return synthetic(int(row["n"]), int(row["d"]), seed=seed, dtype=row["dtype"])
+    n = None if row["problem"] == "five-point" else int(row["n"])
+    return build(n, int(row["d"]), seed, row["dtype"])
 
 
 def error_model(name: str) -> str:

@@ -89,17 +89,13 @@ class Runner:
             torch.set_num_threads(self.threads)
 
     def _problem(self, config: dict[str, Any]):
-        from impls.problem import five_point, synthetic
+        from impls.problem import build
 
         key = (config["n"], config["d"], config["dtype"], config["seed"])
         if key != self.problem_key:
             self.problem = None
             self.impls.clear()
-            if config["n"] is None:
-                self.problem = five_point(config["dtype"])
-            else:
-                self.problem = synthetic(config["n"], config["d"], seed=config["seed"],
-                                         dtype=config["dtype"])
+            self.problem = build(config["n"], config["d"], config["seed"], config["dtype"])
             self.problem_key = key
         return self.problem
 

@@ -93,6 +93,23 @@ def estimate_bytes(n: int, d: int, dtype: str = "float64", copies: int = 3) -> i
     return data * (1 + copies) + generation + temporaries
 
 
+def check_fits(n: int, d: int, dtype: str, copies: int) -> None:
+    """Refuse, before allocating, a problem this machine's free memory cannot hold."""
+    import psutil
+
+    need = estimate_bytes(n, d, dtype, copies=copies)
+    have = psutil.virtual_memory().available
+    if need > 0.8 * have:
+        raise ProblemError(f"a problem of N={n}, d={d} ({dtype}) needs about "
+                           f"{need / 2**30:.1f} GiB, more than the {have / 2**30:.1f} GiB "
+                           "available here")
+
+
+def build(n: int | None, d: int = 1, seed: int = 0, dtype: str = "float64") -> Problem:
+    """The five-point problem for n = None, else the seeded synthetic one."""
+    return five_point(dtype) if n is None else synthetic(n, d, seed=seed, dtype=dtype)
+
+
 def synthetic(n: int, d: int = 1, seed: int = 0, dtype: str = "float64",
               noise: float = 0.02) -> Problem:
     """Data from a known true theta, so training can recover it; same seed, same bits.
