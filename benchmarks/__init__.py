@@ -1,0 +1,6 @@
+"""The harness: how implementations in ``impls`` are checked, measured, stored and reported.
+
+One subpackage per role, imported only downwards:
+``cli`` → ``report`` / ``measure`` / ``check`` → ``store`` → ``impls``.
+``suite`` holds the pytest-benchmark suite over the same interface.
+"""

@@ -37,8 +37,8 @@ class Implementation(ABC):
     devices: ClassVar[tuple[str, ...]] = ("cpu",)
     dtypes: ClassVar[tuple[str, ...]] = ("float64", "float32")
     max_n: ClassVar[int | None] = None  # sizes beyond which it is impractical (None: any)
-    # How far from the exact gradient it may be, for benchmarks.tolerance: "exact" (AD, manual,
-    # complex step: round-off only), "central-difference" or "forward-difference".
+    # How far from the exact gradient it may be (see benchmarks.check.tolerance): "exact" (AD,
+    # manual, complex step: round-off only), "central-difference" or "forward-difference".
     error_model: ClassVar[str] = "exact"
 
     def __init__(self, device: str = "cpu") -> None:

@@ -15,8 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from benchmarks.cli import main
-from benchmarks.results import COLUMNS
+from benchmarks.cli.main import main
+from benchmarks.store.results import COLUMNS
 
 CHROMIUM = Path("/usr/bin/chromium")
 US = 1e-6

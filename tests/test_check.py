@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks import check, tolerance
-from benchmarks.cli import main
+from benchmarks.check import tolerance
+from benchmarks.check import verdicts as check
+from benchmarks.cli.main import main
 from impls import registry, synthetic
 from tests.conftest import AVAILABLE
 

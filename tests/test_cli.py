@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.cli import EXTENSIONS, build_parser, main
+from benchmarks.cli.main import EXTENSIONS, build_parser, main
 
 
 def test_every_command_is_registered():

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from benchmarks.cli import main
-from benchmarks.compare import compare_frames, geometric_mean, mann_whitney, regressions
+from benchmarks.cli.main import main
+from benchmarks.report.compare import compare_frames, geometric_mean, mann_whitney, regressions
 from tests.report_helpers import copy_run, edit_metadata, edit_rows, row, small_run
 
 TIMES = ("median_s", "q1_s", "q3_s", "min_s", "max_s", "mean_s")

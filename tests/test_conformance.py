@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from benchmarks import reference, tolerance
+from benchmarks.check import reference, tolerance
 from impls import OPS, Implementation, registry, synthetic
 from impls.problem import Problem
 

@@ -7,7 +7,7 @@ import argparse
 import numpy as np
 import pytest
 
-from benchmarks import reference
+from benchmarks.check import reference
 from impls import five_point, registry
 
 sp = pytest.importorskip("sympy")
@@ -30,7 +30,7 @@ def test_symbolic_derivatives_are_the_seed_formulas(d):
 
 
 def test_derive_command_prints_the_derivation_and_yes(capsys):
-    from benchmarks import derive
+    from benchmarks.check import derive
 
     parser = argparse.ArgumentParser()
     derive.add_parser(parser.add_subparsers(dest="command"))

@@ -10,12 +10,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarks import bandwidth, report
-from benchmarks.cli import main
-from benchmarks.plots import KNOWN as KNOWN_IMPLS
-from benchmarks.plots import Plotter, Style
-from benchmarks.runs import Run
-from benchmarks.tables import Builder, combine, crossover, crossovers, gradient_ratios, speedups
+from benchmarks.cli.main import main
+from benchmarks.measure import bandwidth
+from benchmarks.report import command as report
+from benchmarks.report.plots import KNOWN as KNOWN_IMPLS
+from benchmarks.report.plots import Plotter, Style
+from benchmarks.report.tables import (
+    Builder,
+    combine,
+    crossover,
+    crossovers,
+    gradient_ratios,
+    speedups,
+)
+from benchmarks.store.runs import Run
 from tests.report_helpers import (
     CHROMIUM,
     chromium,
@@ -363,8 +371,8 @@ def test_module_imports_stay_light():
     import subprocess
     import sys
 
-    code = ("import sys, benchmarks.report, benchmarks.compare; "
+    code = ("import sys, benchmarks.report.command, benchmarks.report.compare; "
             "print(any(m in sys.modules for m in ('pandas', 'matplotlib', 'scipy')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=Path(report.__file__).parents[1])
+                            check=True, cwd=Path(report.__file__).parents[2])
     assert result.stdout.strip() == "False"

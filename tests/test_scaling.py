@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from benchmarks import training
-from benchmarks.cli import main
-from benchmarks.load import load_sweep
-from benchmarks.scaling import growth_exponents
+from benchmarks.check import training
+from benchmarks.cli.main import main
+from benchmarks.report.scaling import growth_exponents
+from benchmarks.store.load import load_sweep
 
 
 def frame_of(times: dict[str, dict[int, float]]) -> pd.DataFrame:

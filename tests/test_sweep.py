@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarks.cli import main
-from benchmarks.load import load, load_sweep
-from benchmarks.results import COLUMNS
+from benchmarks.cli.main import main
+from benchmarks.store.load import load, load_sweep
+from benchmarks.store.results import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 FAULTY = str(ROOT / "tests" / "plugins" / "faulty.py")
@@ -78,7 +78,7 @@ def test_metadata_records_machine_versions_threads_and_command(capsys, tmp_path)
 
 
 def test_killed_sweep_resumes_without_repeating(tmp_path):
-    argv = [sys.executable, "-m", "benchmarks.cli", "sweep", "--plugin", FAULTY,
+    argv = [sys.executable, "-m", "benchmarks.cli.main", "sweep", "--plugin", FAULTY,
             "--impl", "slow", "--sizes", "five,10,100,1000", "--op", "loss,value_and_grad",
             "--quick", "--no-check", "--out", str(tmp_path)]
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -95,7 +95,7 @@ def test_killed_sweep_resumes_without_repeating(tmp_path):
     run = only_run(tmp_path)
     partial = pd.read_csv(run / "results.csv")
     assert 3 <= len(partial) < 8
-    done = subprocess.run([sys.executable, "-m", "benchmarks.cli", "sweep", "--resume",
+    done = subprocess.run([sys.executable, "-m", "benchmarks.cli.main", "sweep", "--resume",
                            str(run), "--quiet"], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
@@ -106,7 +106,7 @@ def test_killed_sweep_resumes_without_repeating(tmp_path):
 
 
 def test_sigterm_stops_cleanly_and_keeps_rows(tmp_path):
-    argv = [sys.executable, "-m", "benchmarks.cli", "sweep", "--plugin", FAULTY,
+    argv = [sys.executable, "-m", "benchmarks.cli.main", "sweep", "--plugin", FAULTY,
             "--impl", "slow", "--sizes", "five,10,100,1000", "--quick", "--no-check",
             "--out", str(tmp_path)]
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -171,7 +171,7 @@ def test_resume_refuses_folders_that_are_not_runs_or_differ(capsys, tmp_path):
 def test_pytest_benchmark_json_and_sweep_csv_load_into_one_frame(capsys, tmp_path):
     json_path = tmp_path / "bench.json"
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "benchmarks/bench_update.py", "-q",
+        [sys.executable, "-m", "pytest", "benchmarks/suite/bench_update.py", "-q",
          "-p", "no:cacheprovider", "--benchmark-only", "-k", "numpy-manual and five",
          "--benchmark-min-rounds=3",
          "--benchmark-max-time=0.01", "--benchmark-warmup=off",
@@ -189,9 +189,9 @@ def test_pytest_benchmark_json_and_sweep_csv_load_into_one_frame(capsys, tmp_pat
 
 
 def test_default_plan_skips_long_training_runs_and_says_so(tmp_path):
-    from benchmarks.results import RunFolder
-    from benchmarks.sweep import plan, run_sweep
-    from benchmarks.timing import QUICK
+    from benchmarks.measure.sweep import plan, run_sweep
+    from benchmarks.measure.timing import QUICK
+    from benchmarks.store.results import RunFolder
 
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})

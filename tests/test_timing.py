@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks import timing
+from benchmarks.measure import timing
 
 
 def test_summary_statistics_on_known_samples():

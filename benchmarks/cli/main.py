@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.errors import UsageError
+from benchmarks.store.errors import UsageError
 from impls import registry
 from impls.base import DEVICES, OPS
 from impls.problem import DTYPES, ProblemError, build, check_fits, five_point
@@ -119,10 +119,11 @@ def add_sweep_options(parser: argparse.ArgumentParser) -> None:
 
 # commands that live in their own module: add_arguments(parser) and run(args) -> exit status
 EXTENSIONS = {
-    "report": ("benchmarks.report", "tables, plots and an HTML report from run folders"),
-    "compare": ("benchmarks.compare", "two runs side by side, with significance"),
-    "derive": ("benchmarks.derive", "the gradient derived symbolically by SymPy"),
-    "anchors": ("benchmarks.anchors", "the sweep's timing against timeit and pytest-benchmark"),
+    "report": ("benchmarks.report.command", "tables, plots and an HTML report from run folders"),
+    "compare": ("benchmarks.report.compare", "two runs side by side, with significance"),
+    "derive": ("benchmarks.check.derive", "the gradient derived symbolically by SymPy"),
+    "anchors": ("benchmarks.measure.anchors",
+                "the sweep's timing against timeit and pytest-benchmark"),
 }
 
 
@@ -189,15 +190,15 @@ def selected(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from benchmarks.console import show_entries
+    from benchmarks.report.console import show_entries
 
     show_entries(registry.entries(args.device))
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from benchmarks.check import run_check
-    from benchmarks.console import console, show_check
+    from benchmarks.check.verdicts import run_check
+    from benchmarks.report.console import console, show_check
 
     names, unavailable = selected(args)
     problem = make_problem(args, copies=max(1, len(names)) + 4)
@@ -222,7 +223,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_main(args: argparse.Namespace) -> int:
     """A quick sweep (with its five-point check), then its report; plugins are loaded."""
-    from benchmarks import report, sweep_command
+    from benchmarks.cli import sweep as sweep_command
+    from benchmarks.report import command as report
 
     plugins = [a for p in args.plugin for a in ("--plugin", p)]
     code, folder = sweep_command.execute(
@@ -241,7 +243,7 @@ def cmd_main(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from benchmarks import sweep_command
+    from benchmarks.cli import sweep as sweep_command
 
     return sweep_command.run(args)
 

@@ -11,9 +11,9 @@ import html
 import re
 from pathlib import Path
 
-from benchmarks.plots import Plot
-from benchmarks.render import LEFT, SECTION_TITLES
-from benchmarks.tables import Cell, Table
+from benchmarks.report.plots import Plot
+from benchmarks.report.render import LEFT, SECTION_TITLES
+from benchmarks.report.tables import Cell, Table
 
 CSS = """
 :root { --fg: #1b1f23; --muted: #6a737d; --line: #d0d7de; --head: #f6f8fa; }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 TIMEIT_SCRIPT = """
 import json, statistics, sys, timeit
-from benchmarks.worker import pin_cpus
+from benchmarks.measure.worker import pin_cpus
 pin_cpus()
 from threadpoolctl import threadpool_limits
 threadpool_limits(1)
@@ -38,8 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def sweep_median(impl: str, op: str) -> float:
-    from benchmarks.sweep import Config, Worker, settings_dict
-    from benchmarks.timing import DEFAULT
+    from benchmarks.measure.sweep import Config, Worker, settings_dict
+    from benchmarks.measure.timing import DEFAULT
 
     config = Config(impl, op, None, 1, "float64", "cpu", 1, 1)
     worker = Worker(threads=1)
@@ -60,7 +60,7 @@ def timeit_median(impl: str, op: str) -> float:
     import subprocess
     import sys
 
-    from benchmarks.sweep import worker_environment
+    from benchmarks.measure.sweep import worker_environment
 
     done = subprocess.run([sys.executable, "-c", TIMEIT_SCRIPT, impl, op, "10"],
                           capture_output=True, text=True, env=worker_environment(1),
@@ -74,13 +74,14 @@ def pytest_benchmark_median(impl: str, op: str, workdir: Path) -> float:
     import subprocess
     import sys
 
-    from benchmarks.machine import REPO
-    from benchmarks.sweep import worker_environment
+    from benchmarks.measure.machine import REPO
+    from benchmarks.measure.sweep import worker_environment
 
     out = workdir / "pytest-benchmark.json"
     env = worker_environment(1) | {"UPDATEBENCH_BENCH_SIZES": "five",
                                    "UPDATEBENCH_BENCH_OPS": op}
-    command = [sys.executable, "-m", "pytest", str(REPO / "benchmarks" / "bench_update.py"),
+    suite = REPO / "benchmarks" / "suite" / "bench_update.py"
+    command = [sys.executable, "-m", "pytest", str(suite),
                "-q", "-p", "no:cacheprovider", "--benchmark-only", "-k", impl,
                "--benchmark-max-time=0.5",
                f"--benchmark-json={out}"]
@@ -99,8 +100,8 @@ def run(args: argparse.Namespace) -> int:
     import statistics
     import tempfile
 
-    from benchmarks.console import console, number, time_unit
-    from benchmarks.errors import UsageError
+    from benchmarks.report.console import console, number, time_unit
+    from benchmarks.store.errors import UsageError
     from impls import registry
 
     try:

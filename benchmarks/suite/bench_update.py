@@ -14,8 +14,8 @@ import sys
 import numpy as np
 import pytest
 
-from benchmarks.conftest import THREADS
-from benchmarks.machine import versions
+from benchmarks.measure.machine import versions
+from benchmarks.suite.conftest import THREADS
 from impls import five_point, registry, synthetic
 
 SIZES = os.environ.get("UPDATEBENCH_BENCH_SIZES", "five,1000,100000").split(",")

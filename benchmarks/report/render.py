@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from benchmarks.tables import Cell, Table
+from benchmarks.report.tables import Cell, Table
 
 if TYPE_CHECKING:  # rich and matplotlib load when drawing, not on import
     from rich.console import Console, Group
 
-    from benchmarks.plots import Plot
+    from benchmarks.report.plots import Plot
 
 SECTION_TITLES = {
     "runs": "Runs",
@@ -63,7 +63,7 @@ def _rich_cell(cell: Cell, escape: Callable[[str], str]) -> str:
 
 def print_tables(tables: list[Table], console: Console | None = None) -> None:
     """All tables, each section under a rule, in the terminal."""
-    from benchmarks.console import console as default
+    from benchmarks.report.console import console as default
 
     console = console or default
     section = None

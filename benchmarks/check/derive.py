@@ -62,7 +62,7 @@ def features(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The command's options, on a parser the CLI made (benchmarks.cli's EXTENSIONS)."""
+    """The command's options, on a parser the CLI made (benchmarks.cli.main's EXTENSIONS)."""
     parser.add_argument("--d", type=features, default=1, help="features (default 1)")
 
 

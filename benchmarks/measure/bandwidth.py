@@ -9,7 +9,7 @@ larger than any cache, best of a few repeats (as McCalpin's STREAM reports the b
 - ``sum``: ``b.sum()``, a pure read of size bytes; the closest kernel to the loss's reads,
   so ``read_gb_s`` (the figure reports divide by) is this one.
 
-Run ``python -m benchmarks.bandwidth`` to print the JSON the sweep stores.
+Run ``python -m benchmarks.measure.bandwidth`` to print the JSON the sweep stores.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ PACKAGES = ("numpy", "jax", "jaxlib", "torch", "pandas", "mpmath", "sympy", "aut
 ENVIRONMENT = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
                "MKL_NUM_THREADS", "XLA_FLAGS", "JAX_PLATFORMS", "JAX_ENABLE_X64",
                "CUDA_VISIBLE_DEVICES", "PYTHONHASHSEED")
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def cpu_model() -> str:

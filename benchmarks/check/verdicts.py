@@ -1,6 +1,6 @@
 """Gradient correctness: reference, agreement, Taylor test, descent, update step, training.
 
-Every test compares against bounds from ``benchmarks.tolerance`` or against the exact
+Every test compares against bounds from ``benchmarks.check.tolerance`` or against the exact
 reference, never against another implementation alone, so a wrong gradient cannot pass by
 agreeing with a wrong neighbour. Each verdict carries the numbers that produced it.
 """
@@ -17,8 +17,8 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from benchmarks import reference as ref
-from benchmarks import tolerance
+from benchmarks.check import reference as ref
+from benchmarks.check import tolerance
 from impls import registry
 from impls.base import Implementation
 from impls.problem import Problem

@@ -1,6 +1,6 @@
 """Inputs of report and compare: run folders or pytest-benchmark JSON, checked and labelled.
 
-``benchmarks.load`` reads the rows; this module refuses what cannot be reported (with one
+``benchmarks.store.load`` reads the rows; this module refuses what cannot be reported (with one
 line, as ``UsageError``), notes what is incomplete (a partial run is shown, not refused), and
 gathers what a report shows beside the rows: metadata, check.json, the bandwidth figure.
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks.errors import UsageError
-from benchmarks.results import METADATA, RESULTS, RunError
+from benchmarks.store.errors import UsageError
+from benchmarks.store.results import METADATA, RESULTS, RunError
 
 CHECK = "check.json"
 STATUSES = ("ok", "timeout", "crash", "nan", "error", "skipped", "unavailable")
@@ -56,7 +56,7 @@ class Run:
 
 def read(path_text: str | Path) -> Run:
     """One input, or ``UsageError`` with the reason in one line."""
-    from benchmarks.load import load
+    from benchmarks.store.load import load
 
     path = Path(path_text)
     if path.is_file() and path.name == RESULTS:
@@ -230,7 +230,7 @@ def planned_count(metadata: dict[str, Any]) -> int | None:
     if not isinstance(options, dict):
         return None
     try:
-        from benchmarks.sweep import SweepOptions
+        from benchmarks.measure.sweep import SweepOptions
 
         return len(SweepOptions.from_json(options).configs())
     except (TypeError, ValueError, KeyError):

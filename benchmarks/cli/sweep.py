@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bandwidth, machine, timing
-from benchmarks.errors import UsageError
-from benchmarks.results import RunError, RunFolder
-from benchmarks.sweep import Config, SweepOptions, run_sweep, settings_dict
-from benchmarks.tables import seconds
+from benchmarks.measure import bandwidth, machine, timing
+from benchmarks.measure.sweep import Config, SweepOptions, run_sweep, settings_dict
+from benchmarks.report.tables import seconds
+from benchmarks.store.errors import UsageError
+from benchmarks.store.results import RunError, RunFolder
 from impls import registry
 from impls.base import OPS
 from impls.problem import ProblemError, check_fits
@@ -121,7 +121,7 @@ class Progress:
     """A rich progress bar on a terminal, plain lines elsewhere, nothing with --quiet."""
 
     def __init__(self, total: int, quiet: bool) -> None:
-        from benchmarks.console import console
+        from benchmarks.report.console import console
 
         self.console, self.total, self.quiet = console, total, quiet
         self.bar = None
@@ -217,7 +217,7 @@ def record_check(folder: RunFolder, options: SweepOptions, plugins: list[str],
     if not quiet:
         print(f"checking {len(names)} implementations on the five-point problem", flush=True)
     while names:
-        command = [sys.executable, "-m", "benchmarks.cli", "check", "--log-progress",
+        command = [sys.executable, "-m", "benchmarks.cli.main", "check", "--log-progress",
                    "--steps", str(QUICK_CHECK_STEPS if options.quick else CHECK_STEPS),
                    "--seed", str(options.seed),
                    "--device", options.devices[0], "--json", str(path)]
@@ -294,7 +294,7 @@ def execute(args: argparse.Namespace, summary: bool = True) -> tuple[int, Path]:
         metadata.update(status=status, finished_at=dt.datetime.now().isoformat(),
                         elapsed_s=round(time.perf_counter() - started, 3))
         folder.write_metadata(metadata)
-    from benchmarks.console import console, show_sweep_summary
+    from benchmarks.report.console import console, show_sweep_summary
 
     if summary:
         show_sweep_summary(folder.path, quiet=args.quiet)

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks.console import number, time_unit
-from benchmarks.runs import BASELINE, Run
+from benchmarks.report.console import number, time_unit
+from benchmarks.store.runs import BASELINE, Run
 
 OPS = ("loss", "value_and_grad", "step", "train")
 SERIES = ["run", "device", "threads", "impl"]  # one row of a table, one line of a plot
@@ -359,7 +359,7 @@ class Builder:
 
     def scaling_table(self) -> Table | None:
         """The fitted exponent p in time ∝ d^p, where a run has three or more d."""
-        from benchmarks.scaling import growth_exponents
+        from benchmarks.report.scaling import growth_exponents
 
         fits = growth_exponents(self.frame)
         if fits.empty:
@@ -383,7 +383,7 @@ class Builder:
 
     def training_table(self) -> Table | None:
         """Each sweep's training runs (training.json): time per step, final loss, agreement."""
-        from benchmarks import training
+        from benchmarks.check import training
 
         multi = len(self.runs) > 1
         table = Table("training", "training runs: same start, same path?",

@@ -1,6 +1,6 @@
 """A worker process: times configurations of one implementation, sent as JSON lines.
 
-Run as ``python -m benchmarks.worker FD``: configurations arrive on stdin, one JSON object a
+Run as ``python -m benchmarks.measure.worker FD``: configurations arrive on stdin, one JSON object a
 line; each result goes back as one JSON line on file descriptor FD. Anything the frameworks
 print goes to stderr, never into the protocol. Threads are fixed before NumPy, JAX or torch
 is imported (environment and CPU affinity from the parent), then capped again at run time.
@@ -100,7 +100,7 @@ class Runner:
         return self.problem
 
     def run(self, config: dict[str, Any]) -> dict[str, Any]:
-        from benchmarks.timing import Settings, measure
+        from benchmarks.measure.timing import Settings, measure
         from impls import registry
 
         for plugin in config.get("plugins", []):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.results import COLUMNS, METADATA, RESULTS, RunError
+from benchmarks.store.results import COLUMNS, METADATA, RESULTS, RunError
 
 NUMERIC = ["n", "d", "threads", "steps", "median_s", "iqr_s", "q1_s", "q3_s", "min_s", "max_s",
            "mean_s", "std_s", "rounds", "loops", "first_call_s", "prepare_s", "compile_train_s",

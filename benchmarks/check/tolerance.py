@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from benchmarks.reference import scales
+from benchmarks.check.reference import scales
 from impls.finite_diff import steps
 from impls.problem import Problem
 

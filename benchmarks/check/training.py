@@ -1,7 +1,7 @@
 """Do training runs from the same start end in the same place? Sweep's training.json, judged.
 
 Two correct implementations may differ per step by their gradient tolerances (see
-``benchmarks.tolerance``) plus the rounding of θ in the dtype; over k non-expansive steps
+``benchmarks.check.tolerance``) plus the rounding of θ in the dtype; over k non-expansive steps
 those add up, giving the bound 4·k·(η·(tol_a + tol_b) + 8u|θ|) per component of θ_k — the
 same propagation ``check`` uses against exact descent.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import tolerance
-from benchmarks.results import TRAINING
+from benchmarks.check import tolerance
+from benchmarks.store.results import TRAINING
 from impls import registry
 from impls.problem import Problem, build
 

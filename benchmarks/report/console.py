@@ -96,8 +96,9 @@ def _ok(flag: bool | None) -> str:
 
 def show_sweep_summary(folder, quiet: bool = False) -> None:
     """The closing table of a sweep: median time per implementation × N, per operation."""
-    from benchmarks import render, runs, tables
-    from benchmarks.errors import UsageError
+    from benchmarks.report import render, tables
+    from benchmarks.store import runs
+    from benchmarks.store.errors import UsageError
 
     try:
         run = runs.read_all([str(folder)])
@@ -111,9 +112,9 @@ def show_sweep_summary(folder, quiet: bool = False) -> None:
 
 def show_training(folder) -> None:
     """Training runs in the sweep: time per step, final loss, and whether paths agree."""
-    from benchmarks import training
-    from benchmarks.load import load_sweep
-    from benchmarks.tables import size_text
+    from benchmarks.check import training
+    from benchmarks.report.tables import size_text
+    from benchmarks.store.load import load_sweep
 
     rows = load_sweep(folder).to_dict("records")
     records = training.agreement(folder, rows)

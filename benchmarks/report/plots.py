@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-from benchmarks.runs import Run
-from benchmarks.tables import (
+from benchmarks.report.tables import (
     EXACT_CHEAP,
     GRIEWANK,
     OPS,
@@ -28,6 +27,7 @@ from benchmarks.tables import (
     seconds,
     size_text,
 )
+from benchmarks.store.runs import Run
 
 # built-in implementations first, so each keeps its colour from one report to the next
 KNOWN = ("numpy-manual", "jax-jit", "jax-eager", "torch-autograd", "torch-func", "finite-diff",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from benchmarks.errors import UsageError
+from benchmarks.store.errors import UsageError
 
 REPORT_MD = "report.md"
 REPORT_HTML = "report.html"
@@ -49,7 +49,7 @@ def output_folder(args: argparse.Namespace, runs: list) -> Path:
 
 
 def terminal_sections(text: str | None) -> set[str] | None:
-    from benchmarks.tables import SECTIONS
+    from benchmarks.report.tables import SECTIONS
 
     if text is None:
         return None
@@ -65,7 +65,7 @@ def apply_probe(runs: list) -> None:
     """Bandwidth measured now stands in only for runs made on this same host."""
     import socket
 
-    from benchmarks import bandwidth
+    from benchmarks.measure import bandwidth
 
     missing = [r for r in runs if r.bandwidth is None]
     if not missing:
@@ -84,8 +84,8 @@ def apply_probe(runs: list) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from benchmarks.console import console, errors
-    from benchmarks.runs import BASELINE, read_all
+    from benchmarks.report.console import console, errors
+    from benchmarks.store.runs import BASELINE, read_all
 
     sections = terminal_sections(args.tables)
     runs = read_all(args.inputs)
@@ -107,8 +107,8 @@ def run(args: argparse.Namespace) -> int:
                          f"{error.strerror or error}; choose another folder with --out") \
             from None
 
-    from benchmarks import html_report, render
-    from benchmarks.tables import Builder, combine
+    from benchmarks.report import html_report, render
+    from benchmarks.report.tables import Builder, combine
 
     frame = combine(runs)
     tables = Builder(runs, frame, baseline).build()
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         notes.append(f"{baseline} was not measured: no speedups or crossover sizes")
     plots = []
     if not args.no_plots:
-        from benchmarks.plots import make_all
+        from benchmarks.report.plots import make_all
 
         with console.status("drawing figures"):
             plots = make_all(runs, frame, out / PLOTS)

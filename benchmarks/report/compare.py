@@ -14,13 +14,13 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from benchmarks.errors import UsageError
+from benchmarks.store.errors import UsageError
 
 if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     import pandas as pd
 
-    from benchmarks.runs import Run
-    from benchmarks.tables import Table
+    from benchmarks.report.tables import Table
+    from benchmarks.store.runs import Run
 
 MATCH = ["impl", "op", "problem", "n", "d", "dtype", "device", "threads", "steps_key"]
 MIN_SAMPLES = 3
@@ -93,7 +93,7 @@ def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA) -> pd
     """
     import pandas as pd
 
-    from benchmarks.tables import prepare
+    from benchmarks.report.tables import prepare
 
     a, b = prepare(a), prepare(b)
     merged = a.merge(b, on=MATCH, suffixes=("_a", "_b"))
@@ -181,7 +181,7 @@ def differences(a: Run, b: Run) -> list[str]:
 
 
 def table(result: pd.DataFrame, alpha: float, changes_only: bool) -> Table:
-    from benchmarks.tables import Cell, Table, seconds, size_text
+    from benchmarks.report.tables import Cell, Table, seconds, size_text
 
     varying = [k for k in ("d", "dtype", "device", "threads") if result[k].nunique() > 1]
     shown = result
@@ -233,9 +233,9 @@ def summary(result: pd.DataFrame) -> str:
 def run(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
-    from benchmarks.console import console, errors
-    from benchmarks.render import markdown_table, rich_table
-    from benchmarks.runs import read
+    from benchmarks.report.console import console, errors
+    from benchmarks.report.render import markdown_table, rich_table
+    from benchmarks.store.runs import read
 
     try:
         import scipy.stats  # noqa: F401

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.results import RunFolder
-from benchmarks.timing import Settings
+from benchmarks.measure.timing import Settings
+from benchmarks.store.results import RunFolder
 from impls import registry
 
 FIVE_POINT = "five"
@@ -105,7 +105,7 @@ class Worker:
         read_fd, write_fd = os.pipe()
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.worker", str(write_fd)],
+            [sys.executable, "-m", "benchmarks.measure.worker", str(write_fd)],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.stderr,
             pass_fds=(write_fd,), env=worker_environment(threads), text=True,
         )
