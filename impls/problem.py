@@ -1,16 +1,26 @@
-"""The data an update rule is trained on: the classic five-point problem and synthetic sets.
+"""The data an update rule is trained on: the five-point problem, synthetic sets, data files.
 
 Parameters are one flat vector ``theta = [w_1, ..., w_d, b]`` everywhere in the suite, so
-every implementation, check and result speaks the same layout.
+every implementation, check and result speaks the same layout. A ``ProblemSpec`` names a
+problem once (one spelling of the five-point problem), travels as JSON to worker processes
+and into results, and ``build(spec)`` turns it into arrays.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import math
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from impls import datafile
+from impls.datafile import ProblemError
+
 DTYPES = ("float64", "float32")
+KINDS = ("five-point", "synthetic", "data")
 
 # The five-point problem: y lies near sigmoid(2x - 3); gradient descent from (w, b) = (-2, -2)
 # with eta = 1 starts on the sigmoid's flat tail and fits within 1000 steps (loss 0.81 -> 5e-8).
@@ -21,8 +31,59 @@ FIVE_POINT_ETA = 1.0
 FIVE_POINT_STEPS = 1000
 
 
-class ProblemError(ValueError):
-    """A problem that cannot be built as asked (bad size, dtype or too large for memory)."""
+@dataclass(frozen=True)
+class ProblemSpec:
+    """Which problem, in one record: ``kind`` is five-point, synthetic or data (a file).
+
+    ``n``/``d`` size a synthetic problem (a data file brings its own); ``eta`` and ``theta0``
+    override the problem's learning rate and start when given.
+    """
+
+    kind: str = "five-point"
+    n: int | None = None
+    d: int = 1
+    seed: int = 0
+    dtype: str = "float64"
+    data_path: str | None = None
+    target: str = "y"
+    standardize: bool = False
+    eta: float | None = None
+    theta0: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ProblemError(f"unknown problem kind {self.kind!r}: one of {', '.join(KINDS)}")
+        if (self.kind == "data") != (self.data_path is not None):
+            raise ProblemError("a data problem needs a file and only a data problem has one")
+        if self.kind == "synthetic" and self.n is None:
+            raise ProblemError("a synthetic problem needs N")
+        if self.kind == "five-point" and self.d != 1:
+            raise ProblemError("the five-point problem has one feature (d = 1)")
+        check_dtype(self.dtype)
+        check_eta(self.eta)
+        if self.theta0 is not None:
+            object.__setattr__(self, "theta0", tuple(float(v) for v in self.theta0))
+            if not self.theta0 or not all(math.isfinite(v) for v in self.theta0):
+                raise ProblemError(f"theta0 must be finite numbers, got {self.theta0}")
+
+    def at_size(self, n: int | None, d: int, seed: int, dtype: str) -> ProblemSpec:
+        """This spec's data, eta and theta0 at one sweep configuration (n None: five-point)."""
+        if self.kind == "data":
+            return replace(self, seed=seed, dtype=dtype)
+        kind = "five-point" if n is None else "synthetic"
+        return replace(self, kind=kind, n=n, d=d, seed=seed, dtype=dtype)
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["theta0"] = None if self.theta0 is None else list(self.theta0)
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | str) -> ProblemSpec:
+        data = json.loads(data) if isinstance(data, str) else dict(data)
+        if data.get("theta0") is not None:
+            data["theta0"] = tuple(data["theta0"])
+        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -36,6 +97,8 @@ class Problem:
     eta: float
     seed: int | None = None
     true_theta: np.ndarray | None = field(default=None, repr=False)
+    spec: ProblemSpec | None = field(default=None, repr=False)
+    source: dict[str, Any] | None = field(default=None, repr=False)  # data file: path, hash
 
     @property
     def n(self) -> int:
@@ -53,12 +116,22 @@ class Problem:
     def nbytes(self) -> int:
         return int(self.x.nbytes + self.y.nbytes)
 
+    @property
+    def kind(self) -> str:
+        return self.spec.kind if self.spec is not None else (
+            "five-point" if self.name == "five-point" else "synthetic")
+
     def describe(self) -> dict:
         """Everything needed to rebuild the problem, for JSON output."""
-        out: dict = {"name": self.name, "n": self.n, "d": self.d, "dtype": self.dtype,
-                     "eta": self.eta, "seed": self.seed, "theta0": self.theta0.tolist()}
+        out: dict = {"name": self.name, "kind": self.kind, "n": self.n, "d": self.d,
+                     "dtype": self.dtype, "eta": self.eta, "seed": self.seed,
+                     "theta0": self.theta0.tolist()}
         if self.true_theta is not None:
             out["true_theta"] = self.true_theta.tolist()
+        if self.source is not None:
+            out.update(self.source)
+        if self.spec is not None:
+            out["spec"] = self.spec.to_json()
         return out
 
 
@@ -66,6 +139,14 @@ def check_dtype(dtype: str) -> str:
     if dtype not in DTYPES:
         raise ProblemError(f"unsupported dtype {dtype!r}: choose one of {', '.join(DTYPES)}")
     return dtype
+
+
+def check_eta(eta: float | None) -> None:
+    if eta is None:
+        return
+    if isinstance(eta, bool) or not isinstance(eta, int | float) or not math.isfinite(eta) \
+            or eta <= 0:
+        raise ProblemError(f"the learning rate eta must be a positive finite number, got {eta!r}")
 
 
 def five_point(dtype: str = "float64") -> Problem:
@@ -95,19 +176,51 @@ def estimate_bytes(n: int, d: int, dtype: str = "float64", copies: int = 3) -> i
 
 def check_fits(n: int, d: int, dtype: str, copies: int) -> None:
     """Refuse, before allocating, a problem this machine's free memory cannot hold."""
-    import psutil
-
     need = estimate_bytes(n, d, dtype, copies=copies)
-    have = psutil.virtual_memory().available
+    have = datafile.available_bytes()
     if need > 0.8 * have:
         raise ProblemError(f"a problem of N={n}, d={d} ({dtype}) needs about "
                            f"{need / 2**30:.1f} GiB, more than the {have / 2**30:.1f} GiB "
                            "available here")
 
 
-def build(n: int | None, d: int = 1, seed: int = 0, dtype: str = "float64") -> Problem:
-    """The five-point problem for n = None, else the seeded synthetic one."""
-    return five_point(dtype) if n is None else synthetic(n, d, seed=seed, dtype=dtype)
+def build(spec: ProblemSpec | int | None, d: int = 1, seed: int = 0,
+          dtype: str = "float64") -> Problem:
+    """The problem a spec names; ``build(n, d, seed, dtype)`` is the older spelling
+    (n = None: the five-point problem)."""
+    if not isinstance(spec, ProblemSpec):
+        return five_point(dtype) if spec is None else synthetic(spec, d, seed=seed, dtype=dtype)
+    if spec.kind == "five-point":
+        problem = five_point(spec.dtype)
+    elif spec.kind == "synthetic":
+        assert spec.n is not None
+        problem = synthetic(spec.n, spec.d, seed=spec.seed, dtype=spec.dtype)
+    else:
+        problem = from_file(spec)
+    return with_overrides(problem, spec)
+
+
+def from_file(spec: ProblemSpec) -> Problem:
+    """A data file's problem; eta defaults to 4/n as for synthetic data, theta0 to zeros."""
+    assert spec.data_path is not None
+    path = Path(spec.data_path)
+    x, y, source = datafile.read_data(path, spec.target, spec.standardize)
+    return Problem(name=f"data-{path.stem}", x=np.ascontiguousarray(x, dtype=spec.dtype),
+                   y=y.astype(spec.dtype), theta0=np.zeros(x.shape[1] + 1, dtype=spec.dtype),
+                   eta=4.0 / x.shape[0], seed=None, source=source)
+
+
+def with_overrides(problem: Problem, spec: ProblemSpec) -> Problem:
+    """The spec's eta and theta0 in place of the problem's defaults, checked against d."""
+    theta0 = problem.theta0
+    if spec.theta0 is not None:
+        if len(spec.theta0) != problem.d + 1:
+            raise ProblemError(f"theta0 has {len(spec.theta0)} values but the problem has "
+                               f"d = {problem.d} features: give d + 1 = {problem.d + 1} "
+                               "(w_1..w_d, b)")
+        theta0 = np.asarray(spec.theta0, dtype=problem.dtype)
+    eta = problem.eta if spec.eta is None else float(spec.eta)
+    return replace(problem, theta0=theta0, eta=eta, spec=spec)
 
 
 def synthetic(n: int, d: int = 1, seed: int = 0, dtype: str = "float64",

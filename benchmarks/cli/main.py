@@ -10,10 +10,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.cli import explain as explain_command
+from benchmarks.cli.problem_args import add_data_options, spec_from
 from benchmarks.store.errors import UsageError
 from impls import registry
 from impls.base import DEVICES, OPS
-from impls.problem import DTYPES, ProblemError, build, check_fits, five_point
+from impls.problem import DTYPES, ProblemError, build, check_fits
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -60,6 +62,7 @@ def add_problem(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--impl", action="append", metavar="NAME",
                         help="implementation to include (repeatable; default: all available)")
     parser.add_argument("--device", default="cpu", help=f"one of {', '.join(DEVICES)}")
+    add_data_options(parser)
 
 
 def listing(label: str, parse: Callable[[str], object]) -> Callable[[str], tuple]:
@@ -144,6 +147,12 @@ def build_parser() -> Parser:
     sweep = commands.add_parser("sweep", help="time implementations over sizes and operations")
     add_common(sweep)
     add_sweep_options(sweep)
+    add_data_options(sweep)
+    explain = commands.add_parser("explain", help="why the update rule works: chain rule, "
+                                  "Taylor expansion, angles and descent paths, worked out")
+    add_common(explain)
+    add_problem(explain)
+    explain_command.add_arguments(explain)
     default_job = commands.add_parser("main", help="the default job: a quick sweep with its "
                                       "correctness check, then its report")
     add_common(default_job)
@@ -171,13 +180,11 @@ def load_plugins(paths: list[str]) -> None:
 def make_problem(args: argparse.Namespace, copies: int):
     if args.dtype not in DTYPES:
         raise UsageError(f"unsupported dtype {args.dtype!r}: choose one of {', '.join(DTYPES)}")
-    if args.n is None:
-        if args.d not in (None, 1):
-            raise UsageError("--d needs --n: the five-point problem has one feature")
-        return five_point(args.dtype)
-    d = args.d or 1
-    check_fits(args.n, d, args.dtype, copies)
-    return build(args.n, d, seed=args.seed, dtype=args.dtype)
+    spec = spec_from(args, args.n, args.d, args.seed, args.dtype)
+    if spec.kind == "synthetic":
+        assert spec.n is not None
+        check_fits(spec.n, spec.d, spec.dtype, copies)
+    return build(spec)
 
 
 def selected(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
@@ -202,7 +209,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     names, unavailable = selected(args)
     problem = make_problem(args, copies=max(1, len(names)) + 4)
-    steps = args.steps or (1000 if args.n is None else 100)
+    steps = args.steps or (1000 if problem.kind == "five-point" else 100)
     json_path = Path(args.json) if args.json else None
     if json_path is not None and not json_path.parent.is_dir():
         raise UsageError(f"cannot write {json_path}: folder {json_path.parent} does not exist")
@@ -242,13 +249,19 @@ def cmd_main(args: argparse.Namespace) -> int:
     return max(shown, EXIT_OK if checked["passed"] else EXIT_FAILED)
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    names, _ = selected(args)
+    return explain_command.run(args, make_problem(args, copies=len(names) + 4), names)
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     from benchmarks.cli import sweep as sweep_command
 
     return sweep_command.run(args)
 
 
-COMMANDS = {"list": cmd_list, "check": cmd_check, "sweep": cmd_sweep, "main": cmd_main}
+COMMANDS = {"list": cmd_list, "check": cmd_check, "sweep": cmd_sweep, "main": cmd_main,
+            "explain": cmd_explain}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,86 @@
+"""Options that say which problem to use beyond its size: a data file, eta and theta0.
+
+Shared by ``check``, ``sweep`` and ``explain``; they become one ``ProblemSpec``, and
+``spec_argv`` writes a spec back as options for a child ``check`` process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from benchmarks.store.errors import UsageError
+from impls.problem import ProblemSpec
+
+
+def positive_float(label: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{label} must be a number, got {text!r}") \
+                from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"{label} must be a positive finite number, "
+                                             f"got {text!r}")
+        return value
+
+    return parse
+
+
+def theta_list(text: str) -> tuple[float, ...]:
+    """θ0 as comma-separated numbers w_1, ..., w_d, b."""
+    try:
+        values = tuple(float(item) for item in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"theta0 must be comma-separated numbers "
+                                         f"w_1,...,w_d,b, got {text!r}") from None
+    if not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"theta0 must be finite numbers, got {text!r}")
+    return values
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", metavar="FILE", help="your own data: CSV with a header "
+                        "(feature columns and a target column), .npz (arrays x, y) or Parquet")
+    parser.add_argument("--target", default="y", metavar="NAME",
+                        help="the target column of --data (default y); values in [0, 1]")
+    parser.add_argument("--standardize", action="store_true",
+                        help="scale each feature of --data to mean 0, standard deviation 1")
+    parser.add_argument("--eta", type=positive_float("eta"), metavar="ETA",
+                        help="learning rate (default: 1 five-point, 4/N otherwise)")
+    parser.add_argument("--theta0", type=theta_list, metavar="W1,...,B",
+                        help="starting parameters w_1..w_d, b; write --theta0=-2,-2 when the "
+                        "first is negative (default: -2,-2 five-point, zeros otherwise)")
+
+
+def spec_from(args: argparse.Namespace, n: int | None, d: int | None, seed: int,
+              dtype: str) -> ProblemSpec:
+    """The spec these options name; a data file brings its own N and d."""
+    data = getattr(args, "data", None)
+    if data is None:
+        if args.target != "y" or args.standardize:
+            raise UsageError("--target and --standardize apply to --data only")
+        kind = "five-point" if n is None else "synthetic"
+        if n is None and d not in (None, 1):
+            raise UsageError("--d needs --n: the five-point problem has one feature")
+        return ProblemSpec(kind=kind, n=n, d=d or 1, seed=seed, dtype=dtype, eta=args.eta,
+                           theta0=args.theta0)
+    if n is not None or d is not None:
+        raise UsageError("--data brings its own N and d: leave out --n/--d (--sizes/--dims)")
+    return ProblemSpec(kind="data", seed=seed, dtype=dtype, data_path=data, target=args.target,
+                       standardize=args.standardize, eta=args.eta, theta0=args.theta0)
+
+
+def spec_argv(spec: ProblemSpec, with_start: bool = True) -> list[str]:
+    """The options that rebuild ``spec``'s data, eta and theta0 in a child command."""
+    argv: list[str] = []
+    if spec.kind == "data":
+        assert spec.data_path is not None
+        argv += ["--data", spec.data_path, "--target", spec.target]
+        argv += ["--standardize"] if spec.standardize else []
+    if with_start and spec.eta is not None:
+        argv += ["--eta", repr(spec.eta)]
+    if with_start and spec.theta0 is not None:
+        argv += ["--theta0=" + ",".join(repr(v) for v in spec.theta0)]  # "-2,..." is no flag
+    return argv

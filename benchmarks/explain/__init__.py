@@ -1,0 +1,7 @@
+"""``updatebench explain``: the update rule's derivation, computed on a problem.
+
+Pure computation in float64 NumPy (``calculus``, ``taylor``, ``descent``, ``worked``) over an
+``impls.problem.Problem`` and the implementations' boundary methods; figures (``figures``),
+terminal text (``text``) and an HTML section (``html``) render the result. May import impls
+and the report's console; nothing imports it but the CLI.
+"""
