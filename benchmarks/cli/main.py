@@ -250,6 +250,8 @@ def cmd_main(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    if args.impl is None:
+        args.impl = explain_command.default_impls()
     names, _ = selected(args)
     return explain_command.run(args, make_problem(args, copies=len(names) + 4), names)
 

@@ -107,3 +107,17 @@ def minimum_estimate(x: np.ndarray, y: np.ndarray, paths: list[Path]) -> np.ndar
     best = min(paths, key=lambda p: float(np.nanmin(p.losses)))
     theta = best.thetas[int(np.nanargmin(best.losses))]
     return theta if np.all(np.isfinite(gradient(x, y, theta))) else paths[0].thetas[0]
+
+
+def behaviour(path: Path) -> str:
+    """How the loss moved: settled, still falling, oscillating or diverging."""
+    losses = path.losses
+    if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
+        return "diverges"
+    rises = int(np.sum(np.diff(losses) > 1e-12 * max(float(losses[0]), 1e-300)))
+    if rises > len(losses) // 10:
+        return f"oscillates (the loss rose in {rises} of {len(losses) - 1} steps)"
+    tail = losses[-max(len(losses) // 10, 2):]
+    if tail[0] - tail[-1] > 1e-3 * (losses[0] - losses[-1]):
+        return "still falling when the run ends" + (f" ({rises} rises)" if rises else "")
+    return "settles" + (f" ({rises} rises on the way)" if rises else "")

@@ -8,6 +8,7 @@ L(θ + ηu) ≈ L(θ) + η uᵀ∇L + ½η² uᵀHu. For the descent step u = �
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -58,7 +59,7 @@ def taylor_table(x: np.ndarray, y: np.ndarray, theta: np.ndarray,
 def order_ratios(rows: list[TaylorRow]) -> list[dict[str, float]]:
     """Error ratios between successive η (each twice the last): 4 means η², 8 means η³."""
     out = []
-    for small, large in zip(rows, rows[1:], strict=False):
+    for small, large in itertools.pairwise(rows):
         if small.first_error > 0 and small.second_error > 0:
             out.append({"eta": large.eta, "first": large.first_error / small.first_error,
                         "second": large.second_error / small.second_error})

@@ -69,7 +69,7 @@ def explain(problem: Problem, names: list[str], theta: np.ndarray | None = None,
         for label, eta in etas.items():
             try:
                 impl_paths.append(descent.implementation_path(name, problem, eta, steps, label))
-            except Exception as error:  # noqa: PERF203 (reported, not fatal)
+            except Exception as error:  # reported, not fatal
                 notes.append(f"{name} could not take the {label} path: {error}")
                 break
     surface = None
@@ -80,14 +80,15 @@ def explain(problem: Problem, names: list[str], theta: np.ndarray | None = None,
             notes.append(f"no loss surface: N = {problem.n} makes the grid too costly")
     else:
         notes.append(f"no loss surface: it is drawn over (w, b) for d = 1, here d = {problem.d}")
-    step_length = float(problem.eta * np.linalg.norm(g))
+    grad_norm = float(np.linalg.norm(g))
+    step_length = problem.eta * grad_norm
     if not step_length > 0:
         notes.append("the gradient is zero here: no direction lowers the loss to first order")
     return Explanation(
         problem=problem, theta=theta, loss=loss(x, y, theta), gradient=g,
         hessian=hessian(x, y, theta), chain=chain_rule(x, y, theta),
         implementations=[implementation_gradient(n, problem, theta) for n in names],
-        taylor=taylor.taylor_table(x, y, theta, taylor.default_etas(problem.eta, float(np.linalg.norm(g)))),
+        taylor=taylor.taylor_table(x, y, theta, taylor.default_etas(problem.eta, grad_norm)),
         angles=taylor.angle_sweep(x, y, theta, step_length if step_length > 0 else 1.0),
         paths=paths, impl_paths=impl_paths, surface=surface, notes=notes)
 

@@ -1,0 +1,105 @@
+"""``updatebench explain``: the update rule's derivation worked out on a problem.
+
+Prints the chain rule point by point, the Taylor expansion over η, the angle sweep and three
+descent runs; writes PNG and SVG figures, a standalone ``explain.html`` and, with ``--json``,
+every number. The problem options (``--data``, ``--eta``, ``--theta0``, …) are ``check``'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+from benchmarks.cli.problem_args import positive_float, theta_list
+from benchmarks.store.errors import UsageError
+from impls.problem import FIVE_POINT_STEPS, Problem
+
+DEFAULT_IMPLS = ("numpy-manual", "finite-diff", "torch-autograd")
+DEFAULT_STEPS = 200  # descent steps beyond the five-point problem
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--theta", type=theta_list, metavar="W1,...,B",
+                        help="where to evaluate the tables (default θ0); write --theta=-1,2 "
+                        "when the first is negative")
+    parser.add_argument("--steps", type=int, default=None,
+                        help=f"descent steps (default {FIVE_POINT_STEPS} five-point, "
+                        f"{DEFAULT_STEPS} otherwise)")
+    parser.add_argument("--etas", metavar="SMALL,GOOD,LARGE",
+                        help="the three learning rates of the descent runs (default: η/10, "
+                        "η and one above 2/λ_max of the Hessian)")
+    parser.add_argument("--out", metavar="DIR", help="folder for figures and explain.html "
+                        "(default results/explain-PROBLEM)")
+    parser.add_argument("--json", metavar="PATH", help="write every number to this JSON file")
+    parser.add_argument("--no-figures", action="store_true", help="tables only")
+
+
+def default_impls() -> list[str]:
+    from impls import registry
+
+    available = {e.name for e in registry.entries() if e.available}
+    return [name for name in DEFAULT_IMPLS if name in available]
+
+
+def descent_etas(text: str | None) -> dict[str, float] | None:
+    if text is None:
+        return None
+    parse = positive_float("each of --etas")
+    try:
+        values = [parse(item.strip()) for item in text.split(",")]
+    except argparse.ArgumentTypeError as error:
+        raise UsageError(str(error)) from None
+    if len(values) != 3:
+        raise UsageError(f"--etas takes three learning rates SMALL,GOOD,LARGE, got {text!r}")
+    return dict(zip(("too small", "good", "too large"), values, strict=True))
+
+
+def output_folder(args: argparse.Namespace, problem: Problem) -> Path:
+    folder = Path(args.out) if args.out else Path("results") / (
+        "explain-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", problem.name))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot create output folder {folder}: {error.strerror}") from None
+    return folder
+
+
+def checked(args: argparse.Namespace, problem: Problem) -> tuple[int, Path | None]:
+    """Steps and JSON path, refused before any work when they cannot be used."""
+    if args.theta is not None and len(args.theta) != problem.d + 1:
+        raise UsageError(f"--theta has {len(args.theta)} values but the problem has d = "
+                         f"{problem.d}: give d + 1 = {problem.d + 1} (w_1..w_d, b)")
+    steps = args.steps or (FIVE_POINT_STEPS if problem.kind == "five-point" else DEFAULT_STEPS)
+    if steps < 1:
+        raise UsageError(f"--steps must be at least 1, got {steps}")
+    json_path = Path(args.json) if args.json else None
+    if json_path is not None and not json_path.parent.is_dir():
+        raise UsageError(f"cannot write {json_path}: folder {json_path.parent} does not exist")
+    return steps, json_path
+
+
+def run(args: argparse.Namespace, problem: Problem, names: list[str]) -> int:
+    from benchmarks.explain import html, text
+    from benchmarks.explain.figures_descent import all_figures
+    from benchmarks.explain.worked import explain
+    from benchmarks.report.console import console
+
+    steps, json_path = checked(args, problem)
+    etas = descent_etas(args.etas)
+    with console.status("working it out"):
+        e = explain(problem, names, theta=args.theta, steps=steps, etas=etas)
+    drawn = []
+    if not args.no_figures:
+        folder = output_folder(args, problem)
+        with console.status("drawing"):
+            drawn = all_figures(e, folder)
+        (folder / "explain.html").write_text(html.standalone_page(e, drawn))
+    text.show(e, drawn, console)
+    if not args.no_figures:
+        console.print(f"page: {folder / 'explain.html'}")
+    if json_path is not None:
+        json_path.write_text(json.dumps(e.to_json(), indent=1, allow_nan=False))
+        console.print(f"wrote {json_path}")
+    return 0
