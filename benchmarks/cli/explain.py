@@ -17,7 +17,7 @@ from benchmarks.store.errors import UsageError
 from impls.problem import FIVE_POINT_STEPS, Problem
 
 DEFAULT_IMPLS = ("numpy-manual", "finite-diff", "torch-autograd")
-DEFAULT_STEPS = 200  # descent steps beyond the five-point problem
+DEFAULT_STEPS = FIVE_POINT_STEPS  # enough for the good run to settle and show λ_max
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,8 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where to evaluate the tables (default θ0); write --theta=-1,2 "
                         "when the first is negative")
     parser.add_argument("--steps", type=int, default=None,
-                        help=f"descent steps (default {FIVE_POINT_STEPS} five-point, "
-                        f"{DEFAULT_STEPS} otherwise)")
+                        help=f"descent steps (default {DEFAULT_STEPS})")
     parser.add_argument("--etas", metavar="SMALL,GOOD,LARGE",
                         help="the three learning rates of the descent runs (default: η/10, "
                         "η and one above 2/λ_max of the Hessian)")
@@ -71,7 +70,7 @@ def checked(args: argparse.Namespace, problem: Problem) -> tuple[int, Path | Non
     if args.theta is not None and len(args.theta) != problem.d + 1:
         raise UsageError(f"--theta has {len(args.theta)} values but the problem has d = "
                          f"{problem.d}: give d + 1 = {problem.d + 1} (w_1..w_d, b)")
-    steps = args.steps or (FIVE_POINT_STEPS if problem.kind == "five-point" else DEFAULT_STEPS)
+    steps = DEFAULT_STEPS if args.steps is None else args.steps
     if steps < 1:
         raise UsageError(f"--steps must be at least 1, got {steps}")
     json_path = Path(args.json) if args.json else None

@@ -12,7 +12,8 @@ from impls import registry
 from impls.problem import Problem
 
 SURFACE_POINTS = 121
-WIDEST = 3.0
+WIDEST = 4.0
+LARGE_TRIES = 6
 SURFACE_MAX_WORK = 2 * 10**8  # grid points × data points evaluated for the contour
 
 
@@ -40,11 +41,17 @@ def descend(x: np.ndarray, y: np.ndarray, theta0: np.ndarray, eta: float, steps:
 
 def choose_etas(x: np.ndarray, y: np.ndarray, theta0: np.ndarray, eta: float,
                 steps: int) -> dict[str, float]:
-    """η/10; η; and 2.5/λ_max of the Hessian where the good run ends (above the 2/λ_max
-    at which descent near a minimum starts to overshoot), at least 4η."""
+    """η/10; η; and a too-large η: from 2.5/λ_max of the Hessian where the good run ends
+    (past the 2/λ_max at which descent near a minimum overshoots), at least 4η, doubled until
+    the run visibly oscillates or diverges (a sigmoid's flat tails can catch a large step)."""
     end = descend(x, y, theta0, eta, steps, "good").thetas[-1]
     top = float(np.max(np.linalg.eigvalsh(hessian(x, y, end))))
     large = max(2.5 / top, 4.0 * eta) if top > 0 else 4.0 * eta
+    for _ in range(LARGE_TRIES):
+        if behaviour(descend(x, y, theta0, large, steps, "too large")).startswith(
+                ("oscillates", "diverges")):
+            break
+        large *= 2.0
     return {"too small": eta / 10.0, "good": eta, "too large": large}
 
 

@@ -93,8 +93,8 @@ def angle_table(e: Explanation) -> Table:
     for beta in range(0, 361, ANGLE_STEP_DEG):
         i = int(np.argmin(np.abs(a.betas_deg - beta)))
         style = "[bold]" if beta == 180 else ""
-        t.add_row(f"{style}{beta}", num(round(float(np.cos(np.deg2rad(beta))), 12) + 0.0), num(a.actual[i]),
-                  num(a.first[i]))
+        cosine = round(float(np.cos(np.deg2rad(beta))), 12) + 0.0  # no -0 or 6e-17
+        t.add_row(f"{style}{beta}", num(cosine), num(a.actual[i]), num(a.first[i]))
     return t
 
 
