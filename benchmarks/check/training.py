@@ -17,14 +17,22 @@ import numpy as np
 from benchmarks.check import tolerance
 from benchmarks.store.results import TRAINING
 from impls import registry
-from impls.problem import Problem, build
+from impls.problem import Problem, ProblemSpec, build
 
 BASELINE = "numpy-manual"
 
 
-def problem_for(row: dict[str, Any], seed: int) -> Problem:
+def problem_for(row: dict[str, Any], seed: int, spec: str = "") -> Problem:
+    """The row's problem; ``spec`` is the sweep's ProblemSpec JSON (data file, eta, theta0)."""
     n = None if row["problem"] == "five-point" else int(row["n"])
-    return build(n, int(row["d"]), seed, row["dtype"])
+    template = ProblemSpec.from_json(spec) if spec else ProblemSpec()
+    return build(template.at_size(n, int(row["d"]), seed, row["dtype"]))
+
+
+def sweep_spec(folder: Path) -> str:
+    path = folder / "metadata.json"
+    metadata = json.loads(path.read_text()) if path.is_file() else {}
+    return metadata.get("options", {}).get("problem_spec", "")
 
 
 def error_model(name: str) -> str:
@@ -54,7 +62,7 @@ def agreement(folder: Path, rows: list[dict[str, Any]], seed: int = 0) -> list[d
         names = {by_key[k]["impl"]: k for k in keys}
         base = BASELINE if BASELINE in names else by_key[keys[0]]["impl"]
         base_theta = np.array(runs[names[base]]["final_theta"])
-        problem = problem_for(by_key[keys[0]], seed)
+        problem = problem_for(by_key[keys[0]], seed, sweep_spec(folder))
         u = tolerance.unit_roundoff(dtype)
         for name, key in names.items():
             theta = np.array(runs[key]["final_theta"])

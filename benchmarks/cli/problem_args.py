@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import math
+from pathlib import Path
+from typing import Any
 
 from benchmarks.store.errors import UsageError
-from impls.problem import ProblemSpec
+from impls.problem import ProblemSpec, build
 
 
 def positive_float(label: str):
@@ -84,3 +86,42 @@ def spec_argv(spec: ProblemSpec, with_start: bool = True) -> list[str]:
     if with_start and spec.theta0 is not None:
         argv += ["--theta0=" + ",".join(repr(v) for v in spec.theta0)]  # "-2,..." is no flag
     return argv
+
+
+def sweep_problem(args: argparse.Namespace) -> tuple[ProblemSpec | None, dict[str, Any]]:
+    """--data, --eta and --theta0 as the spec every worker rebuilds, and its description
+    for metadata.json (a data file is read here once, so a bad one stops the sweep now)."""
+    if args.data is None:
+        if args.target != "y" or args.standardize:
+            raise UsageError("--target and --standardize apply to --data only")
+        if args.eta is None and args.theta0 is None:
+            return None, {}
+        spec = ProblemSpec(eta=args.eta, theta0=args.theta0)
+        return spec, spec.to_json()
+    if args.sizes or args.dims:
+        raise UsageError("--data brings its own N and d: leave out --sizes and --dims")
+    spec = ProblemSpec(kind="data", data_path=str(Path(args.data).resolve()), target=args.target,
+                       standardize=args.standardize, eta=args.eta, theta0=args.theta0)
+    return spec, build(spec).describe()
+
+
+def check_theta0(spec: ProblemSpec | None, sizes: tuple, dims: tuple) -> None:
+    """--theta0 in a sweep must fit every problem of it: d + 1 values (five-point: 2)."""
+    if spec is None or spec.theta0 is None or spec.kind == "data":
+        return
+    wrong = [d for d in dims if d + 1 != len(spec.theta0)]
+    if wrong or (None in sizes and len(spec.theta0) != 2):
+        raise UsageError(f"--theta0 has {len(spec.theta0)} values; every problem of the "
+                         "sweep needs d + 1 (five-point: 2)")
+
+
+def check_problem(problem_spec: str) -> tuple[list[str], str]:
+    """The check's problem options and where it runs: the sweep's data file if it has one,
+    else five-point with the sweep's eta and theta0 where they fit it."""
+    if not problem_spec:
+        return [], "on the five-point problem"
+    spec = ProblemSpec.from_json(problem_spec)
+    if spec.kind == "data":
+        return spec_argv(spec), f"on {spec.data_path}"
+    fits = spec.theta0 is None or len(spec.theta0) == 2
+    return spec_argv(spec, with_start=True) if fits else [], "on the five-point problem"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import queue
 import signal
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cli.problem_args import check_problem, check_theta0, sweep_problem
 from benchmarks.measure import bandwidth, machine, timing
 from benchmarks.measure.sweep import Config, SweepOptions, run_sweep, settings_dict
 from benchmarks.report.tables import seconds
@@ -20,7 +22,7 @@ from benchmarks.store.errors import UsageError
 from benchmarks.store.results import RunError, RunFolder
 from impls import registry
 from impls.base import OPS
-from impls.problem import ProblemError, check_fits
+from impls.problem import ProblemError, ProblemSpec, check_fits
 
 DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (None, 10**3, 10**4)
@@ -34,7 +36,11 @@ SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dty
                 "seed": "seed", "timeout": "timeout", "quick": "quick"}
 
 
-def options_from(args: argparse.Namespace) -> SweepOptions:
+def options_from(args: argparse.Namespace, spec: ProblemSpec | None = None,
+                 described: dict[str, Any] | None = None) -> SweepOptions:
+    if spec is not None and spec.kind == "data" and described:
+        args.sizes, args.dims = (described["n"],), (described["d"],)
+    check_theta0(spec, args.sizes or DEFAULT_SIZES, args.dims or (1,))
     quick = bool(args.quick)
     impls = tuple(dict.fromkeys(args.impl)) if args.impl else tuple(registry.names())
     for name in impls:
@@ -56,6 +62,7 @@ def options_from(args: argparse.Namespace) -> SweepOptions:
         quick=quick,
         timeout=args.timeout or 300.0,
         train_max_n=None if args.op else DEFAULT_TRAIN_MAX_N,
+        problem_spec=json.dumps(spec.to_json(), sort_keys=True) if spec is not None else "",
     )
 
 
@@ -209,13 +216,12 @@ def record_check(folder: RunFolder, options: SweepOptions, plugins: list[str],
     sweep with it; such an implementation is recorded as an error and the check is rerun
     without it.
     """
-    import json
-
     path = folder.path / CHECK
+    problem_argv, where = check_problem(options.problem_spec)
     broken: dict[str, str] = {}
     names = list(options.impls)
     if not quiet:
-        print(f"checking {len(names)} implementations on the five-point problem", flush=True)
+        print(f"checking {len(names)} implementations {where}", flush=True)
     while names:
         command = [sys.executable, "-m", "benchmarks.cli.main", "check", "--log-progress",
                    "--steps", str(QUICK_CHECK_STEPS if options.quick else CHECK_STEPS),
@@ -223,6 +229,7 @@ def record_check(folder: RunFolder, options: SweepOptions, plugins: list[str],
                    "--device", options.devices[0], "--json", str(path)]
         command += [a for name in names for a in ("--impl", name)]
         command += [a for plugin in plugins for a in ("--plugin", plugin)]
+        command += problem_argv
         finished, why, current = checked_in_child(command, options.timeout)
         if finished:
             break
@@ -254,13 +261,15 @@ def execute(args: argparse.Namespace, summary: bool = True) -> tuple[int, Path]:
         folder, metadata, options = resume_folder(args)
         metadata.setdefault("resumed_at", []).append(dt.datetime.now().isoformat())
     else:
-        options = options_from(args)
+        spec, described = sweep_problem(args)
+        options = options_from(args, spec, described)
         check_memory(options)
         folder = new_folder(args.out)
         metadata = {"command": "sweep", "argv": sys.argv, "options": options.to_json(),
                     "settings": settings_dict(timing.QUICK if options.quick
                                               else timing.DEFAULT),
                     "started_at": dt.datetime.now().isoformat(), "status": "running",
+                    **({"problem": described} if described else {}),
                     "machine": machine.describe(),
                     # before any worker starts, so nothing of ours runs beside the probe
                     "bandwidth": bandwidth.probe()}

@@ -38,9 +38,13 @@ class Config:
     threads: int
     steps: int  # training steps for op == "train"
     seed: int = 0
+    # ProblemSpec JSON (impls.problem) for a data file, eta or theta0; "" = built from n, d
+    problem_spec: str = ""
 
     @property
     def problem(self) -> str:
+        if self.problem_spec and json.loads(self.problem_spec)["kind"] == "data":
+            return "data"
         return "five-point" if self.n is None else "synthetic"
 
     @property
@@ -62,7 +66,7 @@ class Config:
 
 def plan(impls: Iterable[str], sizes: Iterable[int | None], dims: Iterable[int],
          dtypes: Iterable[str], devices: Iterable[str], ops: Iterable[str], threads: int,
-         steps: int, seed: int = 0) -> list[Config]:
+         steps: int, seed: int = 0, problem_spec: str = "") -> list[Config]:
     """Every combination, grouped by implementation and in increasing size."""
     configs = []
     order = sorted(set(sizes), key=lambda s: -1 if s is None else s)
@@ -75,7 +79,7 @@ def plan(impls: Iterable[str], sizes: Iterable[int | None], dims: Iterable[int],
                             continue  # the five-point problem has one feature
                         for op in ops:
                             configs.append(Config(impl, op, n, d, dtype, device, threads,
-                                                  steps, seed))
+                                                  steps, seed, problem_spec))
     return configs
 
 
@@ -256,10 +260,11 @@ class SweepOptions:
     quick: bool
     timeout: float
     train_max_n: int | None = None
+    problem_spec: str = ""  # as Config.problem_spec
 
     def configs(self) -> list[Config]:
         return plan(self.impls, self.sizes, self.dims, self.dtypes, self.devices, self.ops,
-                    self.threads, self.steps, self.seed)
+                    self.threads, self.steps, self.seed, self.problem_spec)
 
     def to_json(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}

@@ -89,13 +89,16 @@ class Runner:
             torch.set_num_threads(self.threads)
 
     def _problem(self, config: dict[str, Any]):
-        from impls.problem import build
+        from impls.problem import ProblemSpec, build
 
-        key = (config["n"], config["d"], config["dtype"], config["seed"])
+        spec = config.get("problem_spec") or ""
+        key = (config["n"], config["d"], config["dtype"], config["seed"], spec)
         if key != self.problem_key:
             self.problem = None
             self.impls.clear()
-            self.problem = build(config["n"], config["d"], config["seed"], config["dtype"])
+            template = ProblemSpec.from_json(spec) if spec else ProblemSpec()
+            self.problem = build(template.at_size(config["n"], config["d"], config["seed"],
+                                                  config["dtype"]))
             self.problem_key = key
         return self.problem
 
