@@ -94,7 +94,7 @@ def frame_columns(path: Path, frame: Any, target: str) -> tuple[np.ndarray, np.n
     """Features and target of a table; every cell numeric and finite."""
     import pandas as pd
 
-    columns = [str(c) for c in frame.columns]
+    columns = [str(c).strip() for c in frame.columns]
     frame.columns = columns
     if target not in columns:
         raise ProblemError(f"{path} has no target column {target!r} (columns: "

@@ -1,7 +1,20 @@
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from impls.problem import ProblemError, estimate_bytes, five_point, synthetic
+from impls import datafile
+from impls.problem import (
+    ProblemError,
+    ProblemSpec,
+    build,
+    estimate_bytes,
+    five_point,
+    synthetic,
+)
 
 
 def test_five_point_is_the_documented_problem():
@@ -38,3 +51,128 @@ def test_unsupported_dtype():
 
 def test_memory_estimate_grows_with_size():
     assert estimate_bytes(10**7, 1) > estimate_bytes(10**6, 1) > 10**6 * 2 * 8
+
+
+# ---- the problem spec and data files ------------------------------------------------------
+
+
+def write_csv(path, text):
+    path.write_text(text)
+    return str(path)
+
+
+def test_one_spelling_of_the_five_point_problem_and_the_old_helpers_agree():
+    spec = ProblemSpec()
+    assert spec.kind == "five-point"
+    new, old = build(spec), build(None)
+    assert new.x.tobytes() == old.x.tobytes() == five_point().x.tobytes()
+    assert build(ProblemSpec(kind="synthetic", n=50, d=2, seed=3)).x.tobytes() == \
+        build(50, 2, seed=3).x.tobytes() == synthetic(50, 2, seed=3).x.tobytes()
+
+
+def test_spec_round_trips_through_json_and_sizes_per_configuration(tmp_path):
+    spec = ProblemSpec(kind="data", data_path="a.csv", target="t", standardize=True, eta=0.5,
+                       theta0=(1, 2))
+    assert ProblemSpec.from_json(json.dumps(spec.to_json())) == spec
+    five = ProblemSpec(eta=0.3).at_size(None, 1, 0, "float32")
+    assert (five.kind, five.eta, five.dtype) == ("five-point", 0.3, "float32")
+    assert ProblemSpec(eta=0.3).at_size(100, 2, 1, "float64").kind == "synthetic"
+    assert spec.at_size(7, 9, 1, "float32").kind == "data"
+
+
+@pytest.mark.parametrize("kwargs", [{"kind": "six"}, {"kind": "synthetic"},
+                                    {"kind": "data"}, {"d": 2}, {"eta": 0.0},
+                                    {"eta": float("nan")}, {"eta": -1.0},
+                                    {"theta0": (1.0, float("inf"))}, {"dtype": "float16"}])
+def test_spec_refuses_what_cannot_be_built(kwargs):
+    with pytest.raises(ProblemError):
+        ProblemSpec(**kwargs)
+
+
+def test_eta_and_theta0_override_the_defaults():
+    p = build(ProblemSpec(eta=0.25, theta0=(0.5, -1.0)))
+    assert p.eta == 0.25 and p.theta0.tolist() == [0.5, -1.0]
+    with pytest.raises(ProblemError, match="d \\+ 1 = 2"):
+        build(ProblemSpec(theta0=(1.0, 2.0, 3.0)))
+
+
+def test_csv_with_target_standardized_and_described(tmp_path):
+    path = write_csv(tmp_path / "d.csv", "a, b ,label\n1,10,0.1\n2,20,0.4\n3,40,0.9\n")
+    p = build(ProblemSpec(kind="data", data_path=path, target="label", standardize=True))
+    assert p.x.shape == (3, 2) and p.y.tolist() == [0.1, 0.4, 0.9]
+    assert np.allclose(p.x.mean(axis=0), 0) and np.allclose(p.x.std(axis=0), 1)
+    described = p.describe()
+    assert described["file_sha256"] == hashlib.sha256((tmp_path / "d.csv").read_bytes()) \
+        .hexdigest()
+    assert described["data_path"] == str((tmp_path / "d.csv").resolve())
+    assert described["features"] == ["a", "b"] and described["kind"] == "data"
+    assert p.eta == pytest.approx(4 / 3) and p.theta0.tolist() == [0, 0, 0]
+
+
+def test_npz_and_parquet(tmp_path):
+    np.savez(tmp_path / "d.npz", x=np.arange(4.0), y=np.array([0, 0.5, 1, 1]))
+    p = build(ProblemSpec(kind="data", data_path=str(tmp_path / "d.npz"), dtype="float32"))
+    assert p.x.shape == (4, 1) and p.dtype == "float32"
+
+
+
+def test_parquet_read_or_refused_in_one_line(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "d.parquet"
+    spec = ProblemSpec(kind="data", data_path=str(path))
+    if any(importlib.util.find_spec(m) for m in ("pyarrow", "fastparquet")):
+        pd.DataFrame({"x": [1.0, 2.0], "y": [0.2, 0.8]}).to_parquet(path)
+        assert build(spec).x[:, 0].tolist() == [1.0, 2.0]
+    else:
+        path.write_bytes(b"PAR1 not really")
+        with pytest.raises(ProblemError, match="Parquet needs pyarrow or fastparquet"):
+            build(spec)
+
+
+BAD_FILES = {
+    "missing.csv": (None, "does not exist"),
+    "empty.csv": ("", "is empty"),
+    "header.csv": ("x,y\n", "no data rows"),
+    "text.csv": ("x,y\n1,0.5\nabc,0.2\n", "non-numeric cell 'abc' in column 'x', data row 2"),
+    "nan.csv": ("x,y\n1,0.5\n,0.2\n", "NaN or empty feature value in data row 2"),
+    "inf.csv": ("x,y\n1,0.5\ninf,0.2\n", "infinite feature value in data row 2"),
+    "notarget.csv": ("x,z\n1,0.5\n", "no target column 'y'"),
+    "onlytarget.csv": ("y\n0.5\n", "needs at least one feature column"),
+    "range.csv": ("x,y\n1,0.5\n2,3\n", "outside \\[0, 1\\]"),
+    "data.json": ("{}", "unknown data format"),
+    "broken.npz": ("not a zip", "not a valid .npz"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_files_give_one_line(tmp_path, name):
+    text, message = BAD_FILES[name]
+    if text is not None:
+        (tmp_path / name).write_text(text)
+    with pytest.raises(ProblemError, match=message) as info:
+        build(ProblemSpec(kind="data", data_path=str(tmp_path / name)))
+    assert "\n" not in str(info.value) and name in str(info.value)
+
+
+def test_npz_without_arrays(tmp_path):
+    np.savez(tmp_path / "d.npz", features=np.ones(3))
+    with pytest.raises(ProblemError, match="no array 'x'"):
+        build(ProblemSpec(kind="data", data_path=str(tmp_path / "d.npz")))
+
+
+def test_too_large_is_refused_before_reading(tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "d.csv", "x,y\n" + "1.5,0.5\n" * 2000)
+    monkeypatch.setattr(datafile, "available_bytes", lambda: 10_000)
+    read = []
+    monkeypatch.setattr(datafile, "read_frame", lambda *a: read.append(a))
+    with pytest.raises(ProblemError, match="needs about"):
+        build(ProblemSpec(kind="data", data_path=path))
+    assert not read  # refused from the size alone
+
+
+def test_memory_estimate_of_a_file_grows_with_its_size(tmp_path):
+    small = write_csv(tmp_path / "s.csv", "x,y\n" + "1.5,0.5\n" * 100)
+    large = write_csv(tmp_path / "l.csv", "x,y\n" + "1.5,0.5\n" * 10_000)
+    assert 200 <= datafile.estimated_values(Path(small)) < datafile.estimated_values(
+        Path(large)) <= 30_000
