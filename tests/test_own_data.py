@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from benchmarks.check.training import agreement, problem_for, sweep_spec
 from benchmarks.cli.main import main
 from benchmarks.cli.problem_args import check_problem
 from benchmarks.store.load import load_sweep
@@ -82,8 +83,9 @@ def test_check_on_a_user_csv(capsys, tmp_path, csv_file):
 
 def test_a_tiny_sweep_on_a_user_csv(capsys, tmp_path, csv_file):
     code, out, err = run(capsys, "sweep", "--data", str(csv_file), "--target", "passed",
-                         "--standardize", "--impl", "numpy-manual", "--quick", "--no-check", "--quiet",
-                         "--op", "value_and_grad,train", "--steps", "5", "--out", str(tmp_path))
+                         "--standardize", "--impl", "numpy-manual", "--quick", "--no-check",
+                         "--quiet", "--op", "value_and_grad,train", "--steps", "5",
+                         "--out", str(tmp_path))
     assert code == 0, out + err
     (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
     frame = load_sweep(folder)
@@ -95,6 +97,13 @@ def test_a_tiny_sweep_on_a_user_csv(capsys, tmp_path, csv_file):
     training = json.loads((folder / "training.json").read_text())
     (record,) = training.values()
     assert len(record["losses"]) == 5 and record["losses"][-1] < record["losses"][0]
+    # the report's training agreement rebuilds the same (standardized) data, not a synthetic set
+    row = frame[frame["op"] == "train"].iloc[0].to_dict()
+    rebuilt = problem_for(row, 0, sweep_spec(folder))
+    assert rebuilt.kind == "data" and rebuilt.n == 30
+    assert np.allclose(rebuilt.x.mean(), 0) and np.allclose(rebuilt.x.std(), 1)
+    (agreed,) = agreement(folder, frame.to_dict("records"))
+    assert agreed["problem"] == "data" and agreed["matches"]
 
 
 def test_the_sweeps_check_runs_on_the_sweeps_data():
