@@ -12,9 +12,9 @@ from benchmarks.explain.worked import Explanation
 MARKS = 25  # implementation markers per path
 
 
-def every(path_len: int) -> np.ndarray:
-    """About MARKS indices spread over a path, denser at its start where it moves most."""
-    return np.unique(np.round(np.geomspace(1, path_len, MARKS)).astype(int) - 1)
+def every(path_len: int, marks: int = MARKS) -> np.ndarray:
+    """About ``marks`` indices spread over a path, denser at its start where it moves most."""
+    return np.unique(np.round(np.geomspace(1, path_len, marks)).astype(int) - 1)
 
 
 def label_text(path) -> str:
@@ -46,11 +46,15 @@ def contour_figure(e: Explanation, folder: Path) -> Drawn | None:
     names = sorted({p.source for p in e.impl_paths})
     for path in e.impl_paths:
         marker = IMPL_MARKERS[names.index(path.source) % len(IMPL_MARKERS)]
-        idx = every(len(path.thetas))
+        idx = every(len(path.thetas), MARKS // 2)
         ax.plot(path.thetas[idx, 0], path.thetas[idx, 1], marker, linestyle="none",
                 markerfacecolor="none", color=LABELS.get(path.label, "black"),
                 markersize=5 + 3 * names.index(path.source),
                 label=f"{path.source} (markers)" if path.label == "good" else None)
+    best = min(e.paths, key=lambda p: float(np.nanmin(p.losses)))
+    low_theta = best.thetas[int(np.nanargmin(best.losses))]
+    ax.plot(*low_theta, "X", color="black", markersize=10, markeredgecolor="white",
+            label=f"lowest loss reached, ({low_theta[0]:.3g}, {low_theta[1]:.3g})")
     start = e.paths[0].thetas[0]
     ax.plot(*start, "*", color="#ff7f0e", markersize=14, markeredgecolor="black",
             label=f"start θ0 = ({start[0]:.3g}, {start[1]:.3g})")
