@@ -17,7 +17,7 @@ PROBLEMS = {"five": five_point, "synthetic": lambda: synthetic(60, 3, seed=2)}
 
 @pytest.fixture(scope="module")
 def worked():
-    return explain(five_point(), ["numpy-manual", "finite-diff"], steps=300)
+    return explain(five_point(), ["numpy-manual", "finite-diff"], steps=1000)
 
 
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
@@ -135,3 +135,13 @@ def test_json_is_strict_and_complete(worked):
 def test_non_finite_numbers_become_null():
     assert jsonable({"a": np.array([1.0, np.nan, np.inf]), "b": (np.float64(-np.inf),)}) == \
         {"a": [1.0, None, None], "b": [None]}
+
+
+def test_report_section_is_self_contained_html(tmp_path):
+    from benchmarks.explain.html import report_section
+
+    section = report_section(five_point(), tmp_path, ["numpy-manual"])
+    assert section.startswith('<section id="explain">') and section.endswith("</section>")
+    assert section.count("<svg") == 5 and section.count("<table>") == 6
+    assert "<strong>-0.0165992</strong>" in section  # the chain rule's sum, ∂L/∂w at θ0
+    assert "[bold]" not in section and "[/]" not in section

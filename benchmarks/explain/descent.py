@@ -125,6 +125,7 @@ def behaviour(path: Path) -> str:
     if rises > len(losses) // 10:
         return f"oscillates (the loss rose in {rises} of {len(losses) - 1} steps)"
     tail = losses[-max(len(losses) // 10, 2):]
-    if tail[0] - tail[-1] > 1e-3 * (losses[0] - losses[-1]):
+    falling = tail[-1] < 0.9 * tail[0] and tail[-1] > 1e-10 * losses[0]
+    if falling:
         return "still falling when the run ends" + (f" ({rises} rises)" if rises else "")
     return "settles" + (f" ({rises} rises on the way)" if rises else "")

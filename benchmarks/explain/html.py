@@ -13,6 +13,7 @@ import numpy as np
 from benchmarks.explain import prose, text
 from benchmarks.explain.figures import Drawn
 from benchmarks.explain.worked import Explanation
+from impls.problem import FIVE_POINT_STEPS, Problem
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}
 table{border-collapse:collapse;margin:0.6em 0 1.4em;font-size:0.9em}
@@ -87,3 +88,13 @@ def standalone_page(e: Explanation, drawn: list[Drawn]) -> str:
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
             f"<h1>{html.escape(title)}</h1><p>At θ = ({html.escape(theta)}).</p>"
             f"{explain_section(e, drawn)}</body></html>\n")
+
+
+def report_section(problem: Problem, folder: Path, names: list[str]) -> str:
+    """What the HTML report calls for its "Explain" section: works ``problem`` out, draws the
+    figures into ``folder`` and returns the section's HTML (SVG inlined)."""
+    from benchmarks.explain.figures_descent import all_figures
+    from benchmarks.explain.worked import explain
+
+    e = explain(problem, names, steps=FIVE_POINT_STEPS)
+    return explain_section(e, all_figures(e, folder))
