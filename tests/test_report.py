@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -13,16 +14,12 @@ import pytest
 from benchmarks.cli.main import main
 from benchmarks.measure import bandwidth
 from benchmarks.report import command as report
-from benchmarks.report.plots import KNOWN as KNOWN_IMPLS
-from benchmarks.report.plots import Plotter, Style
-from benchmarks.report.tables import (
-    Builder,
-    combine,
-    crossover,
-    crossovers,
-    gradient_ratios,
-    speedups,
-)
+from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
+from benchmarks.report.figures import COLORS, MARKERS, Canvas, Style
+from benchmarks.report.frame import combine
+from benchmarks.report.grid import Grid
+from benchmarks.report.sections import times
+from benchmarks.report.tables import build
 from benchmarks.store.runs import Run
 from tests.report_helpers import (
     CHROMIUM,
@@ -42,6 +39,11 @@ KNOWN = {
     "torch-autograd": ([5, 10, 200, 500], [5, 10, 20, 30]),
 }
 SIZES = [("five-point", 5), ("synthetic", 100), ("synthetic", 1000), ("synthetic", 10000)]
+BUILT_IN = ("numpy-manual", "jax-jit", "jax-eager", "torch-autograd", "torch-func", "finite-diff",
+            "finite-diff-forward", "complex-step", "jax-forward", "torch-forward",
+            "sympy-symbolic", "autograd", "torch-compile", "python-loop")
+
+
 def known_frame() -> pd.DataFrame:
     rows = []
     for impl, (loss, grad) in KNOWN.items():
@@ -122,7 +124,7 @@ def test_a_failed_baseline_counts_as_faster():
 
 def test_tables_show_hand_computed_cells():
     runs = [fake_run(known_frame(), bandwidth_gb_s=10.0)]
-    tables = {t.slug: t for t in Builder(runs, combine(runs)).build()}
+    tables = {t.slug: t for t in build(Grid.of(runs, combine(runs)))}
     time = tables["time-loss-0-d1-float64"]
     assert "[µs]" in time.title
     assert time.cell("numpy-manual", "five-point").text == "10"
@@ -149,7 +151,7 @@ def test_several_runs_get_a_run_column_and_keep_their_baseline():
     gpu = gpu[gpu["impl"] != "numpy-manual"].assign(device="cuda")
     gpu["median_s"] = gpu["median_s"] / 2
     runs = [fake_run(cpu, "cpu-box"), fake_run(gpu, "gpu-box")]
-    tables = {t.slug: t for t in Builder(runs, combine(runs)).build()}
+    tables = {t.slug: t for t in build(Grid.of(runs, combine(runs)))}
     speed = tables["speedup-loss-0-d1-float64"]
     assert "run" in speed.columns
     # the GPU run has no numpy-manual: it borrows the CPU run's
@@ -158,12 +160,25 @@ def test_several_runs_get_a_run_column_and_keep_their_baseline():
 
 
 def test_every_implementation_keeps_its_own_colour_and_marker():
-    names = [*KNOWN_IMPLS, "plugin-a", "plugin-b"]
+    names = [*BUILT_IN, "plugin-a", "plugin-b"]
     style = Style(names, [("a", "cpu", 1), ("b", "cuda", 1)])
     looks = [tuple(style.impl(name).values()) for name in names]
     assert len(set(looks)) == len(names) == 16
     assert len({look[0] for look in looks[:14]}) == 14  # the 14 built-ins differ in colour
     assert style.line(("a", "cpu", 1)) != style.line(("b", "cuda", 1))
+    # from the names alone: the same in every report, whatever order they come in
+    again = Style(list(reversed(names)), [])
+    assert [again.impl(n) for n in names] == [style.impl(n) for n in names]
+    # beyond the palette, colour and marker still pair up uniquely
+    many = [f"plugin-{i}" for i in range(40)]
+    crowded = Style(many, [])
+    assert len({tuple(crowded.impl(n).values()) for n in many}) == 40
+
+
+def test_a_name_alone_gets_the_style_its_name_hashes_to():
+    home = zlib.crc32(b"my-plugin") % len(COLORS)
+    assert Style(["my-plugin"], []).impl("my-plugin") == {"color": COLORS[home],
+                                                          "marker": MARKERS[home]}
 
 
 def test_time_vs_d_is_drawn_when_a_run_has_several_d(tmp_path):
@@ -171,9 +186,9 @@ def test_time_vs_d_is_drawn_when_a_run_has_several_d(tmp_path):
     wide = frame[frame["problem"] == "synthetic"].assign(d=8)
     wide["median_s"] = wide["median_s"] * 3
     runs = [fake_run(pd.concat([frame, wide]), "one"), fake_run(pd.concat([frame, wide]), "two")]
-    plotter = Plotter(runs, combine(runs), tmp_path)
-    plotter.time_vs_d(plotter.frame, "loss", 0, "float64")
-    (plot,) = plotter.plots
+    grid = Grid.of(runs, combine(runs))
+    plot = times.time_vs_d(Canvas(grid, tmp_path), grid.frame, "loss", 0, "float64")
+    assert plot is not None and [p.name for p in tmp_path.glob("*.png")] == [plot.png.name]
     assert plot.slug == "time-vs-d-loss-0-float64" and "N=1e4" in plot.title
     assert plot.png.stat().st_size > 20_000 and plot.svg.stat().st_size > 20_000
 
