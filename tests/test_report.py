@@ -15,9 +15,12 @@ from benchmarks.cli.main import main
 from benchmarks.measure import bandwidth
 from benchmarks.report import command as report
 from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
+from benchmarks.report.console import show_check
+from benchmarks.report.correctness import check_tables, details_below
 from benchmarks.report.figures import COLORS, MARKERS, Canvas, Style
 from benchmarks.report.frame import combine
 from benchmarks.report.grid import Grid
+from benchmarks.report.render import markdown_table
 from benchmarks.report.sections import times
 from benchmarks.report.tables import build
 from benchmarks.store.runs import Run
@@ -391,3 +394,97 @@ def test_module_imports_stay_light():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(report.__file__).parents[2])
     assert result.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------ the check, one rendering for all
+
+
+def check_report() -> dict:
+    """A check.json with a pass, a failure, an unavailable one and an entry missing most keys."""
+    grad = {"loss_error": 1e-18, "grad_error": 2e-20, "grad_tolerance": 1e-14,
+            "grad_rho": 3e-18, "error_over_tolerance": 2e-6}
+    worse = {**grad, "loss_error": 4e-18, "grad_error": 0.3, "grad_rho": 0.1,
+             "error_over_tolerance": 3e13}
+    return {
+        "schema_version": 2, "steps": 20, "passed": False, "something_new": {"x": 1},
+        "problem": {"name": "five-point", "n": 5, "d": 1, "dtype": "float64", "eta": 1.0,
+                    "theta0": [-2.0, -2.0]},
+        "reference": {"probe": {"method": "mpmath-40-digits"}},
+        "reference_trajectory": {"losses": [0.8, 0.5], "final_theta": [1.0, -2.0]},
+        "implementations": [
+            {"name": "good", "method": "manual", "status": "pass", "failures": [],
+             "gradient_at_theta0": grad, "gradient_at_probe": grad,
+             "taylor": {"observed_order": 2.0, "conclusive": True, "passed": True},
+             "descent": {"passed": True}, "step": {"passed": True},
+             "train": {"passed": True, "final_loss": 0.5, "steps": 20}},
+            {"name": "wrong", "method": "manual", "status": "fail",
+             "failures": ["gradient off by 3x"], "reason": "wrong sign in the bias term",
+             "gradient_at_theta0": grad, "gradient_at_probe": worse,
+             "taylor": {"observed_order": 1.0, "conclusive": True, "passed": False},
+             "descent": {"passed": False}, "step": {"passed": True}, "train": {}},
+            {"name": "ghost", "status": "unavailable", "failures": ["ghostlib is not installed"]},
+            {"name": "bare", "status": "error", "message": "worker crashed"},
+        ],
+        "agreement": {"probe": {"names": ["good", "wrong"],
+                                "scaled_difference": [[0.0, 0.3], [0.3, 0.0]],
+                                "within_tolerance": [[True, False], [False, True]]}},
+    }
+
+
+def test_check_table_shows_every_verdict_and_tolerates_missing_keys():
+    verdicts, matrix = check_tables([("box", check_report())])
+    assert verdicts.cell("good", "verdict").kind == "pass"
+    assert verdicts.cell("good", "Taylor order").text == "2.00"
+    assert verdicts.cell("good", "grad err").value == pytest.approx(2e-20)
+    wrong = {c: verdicts.cell("wrong", c) for c in verdicts.columns[1:]}
+    assert (wrong["verdict"].text, wrong["verdict"].kind) == ("fail", "fail")
+    assert wrong["grad err"].text == "3.0e-01" and wrong["loss err"].text == "4.0e-18"
+    assert wrong["ρ"].value == pytest.approx(0.1)
+    assert wrong["Taylor order"].kind == "fail" and wrong["descent"].text == "no"
+    assert wrong["train"].text == "–"  # no train verdict recorded
+    assert wrong["details"].text == "gradient off by 3x; wrong sign in the bias term"
+    assert verdicts.cell("ghost", "verdict").text == "unavailable"
+    assert verdicts.cell("ghost", "details").text == "ghostlib is not installed"
+    bare = [verdicts.cell("bare", c).text for c in verdicts.columns[2:]]
+    assert bare[0] == "error" and set(bare[1:-1]) == {"–"} and bare[-1] == "worker crashed"
+    assert matrix.cell("wrong", "good").text == "3.0e-01*"
+    assert matrix.cell("good", "good").kind == "" and matrix.cell("good", "wrong").kind == "bad"
+    assert "20 training steps" in verdicts.title
+    assert check_tables([("empty", {})])[0].rows == []  # nothing recorded: no crash
+
+
+def test_terminal_check_and_markdown_come_from_the_same_tables(capsys):
+    report = check_report()
+    show_check(report)
+    out = capsys.readouterr().out
+    full, matrix = check_tables([("", report)])
+    verdicts, _ = details_below(full)
+    assert verdicts.columns == full.columns[:-1]
+    for name in ("good", "wrong", "ghost", "bare"):
+        row = next(r for r in verdicts.rows if r[0].text == name)
+        assert re.search(r"\b" + r"\s*│\s*".join(re.escape(c.text) for c in row), out), name
+    markdown = markdown_table(full)
+    assert "| good | manual | pass | 1.0e-18 | 2.0e-20 | 1.0e-14 | 3.0e-18 | 2.00 | ok |" \
+        in markdown
+    assert "| wrong | manual | **fail** | 4.0e-18 | 3.0e-01 | 1.0e-14 | 1.0e-01 | **1.00** |" \
+        in markdown
+    assert "wrong (fail): gradient off by 3x; wrong sign in the bias term" in out
+    assert "ghost (unavailable): ghostlib is not installed" in out
+    assert "| **gradient off by 3x; wrong sign in the bias term** |" in markdown
+    assert matrix.title in out and "FAILED" in out
+    assert "exact descent: loss 0.8 → 0.5 after 20 steps" in out
+
+
+def test_report_shows_a_newer_check_json(tmp_path):
+    folder = copy_run(small_run(), tmp_path / "run")
+    path = folder / "check.json"
+    check = json.loads(path.read_text())
+    check["schema_version"] = 2
+    check["implementations"][0]["reason"] = "a reason from a newer checker"
+    for key in ("taylor", "descent", "gradient_at_probe"):
+        check["implementations"][-1].pop(key, None)
+    path.write_text(json.dumps(check))
+    assert main(["report", str(folder), "--no-plots", "--quiet"]) == 0
+    markdown = (folder / "report.md").read_text()
+    assert "a reason from a newer checker" in markdown
+    assert "**pairwise gradient differences at the probe point" in markdown

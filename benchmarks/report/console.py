@@ -32,12 +32,17 @@ def show_check(report: dict[str, Any]) -> None:
     """The check's verdicts as every output shows them, with the problem and the verdict."""
     from rich.markup import escape
 
-    from benchmarks.report.correctness import check_tables, summary
+    from benchmarks.report.correctness import check_tables, details_below, summary
     from benchmarks.report.render import rich_table
 
     head, tail = summary(report)
     console.print(f"[bold]{escape(head)}[/]", soft_wrap=True)
-    for table in check_tables([("", report)]):
+    verdicts, *matrices = check_tables([("", report)])
+    verdicts, details = details_below(verdicts)
+    console.print(rich_table(verdicts))
+    for line in details:
+        console.print(escape(line), soft_wrap=True)
+    for table in matrices:
         console.print(rich_table(table))
     for line in tail:
         console.print(escape(line), soft_wrap=True)

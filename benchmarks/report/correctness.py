@@ -136,6 +136,19 @@ def check_tables(checks: list[tuple[str, dict[str, Any]]]) -> list[Table]:
     return tables
 
 
+def details_below(table: Table) -> tuple[Table, list[str]]:
+    """The verdict table without its details column, and the details as lines of their own.
+
+    For the terminal, where a long reason folded into a narrow column is hard to read.
+    """
+    if not table.columns or table.columns[-1] != "details":
+        return table, []
+    lines = [f"{row[0].text} ({row[table.columns.index('verdict')].text}): {row[-1].text}"
+             for row in table.rows if row[-1].text]
+    return Table(table.section, table.title, table.columns[:-1], [r[:-1] for r in table.rows],
+                 table.caption, table.slug, table.left), lines
+
+
 def summary(report: dict[str, Any]) -> tuple[str, list[str]]:
     """The line above the tables (the problem) and the lines below (trajectory, verdict)."""
     p = _dict(report.get("problem"))
