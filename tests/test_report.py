@@ -18,6 +18,7 @@ from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, s
 from benchmarks.report.console import show_check
 from benchmarks.report.correctness import check_tables, details_below
 from benchmarks.report.figures import COLORS, MARKERS, Canvas, Style
+from benchmarks.report.format import number, sci, seconds, si, size_text
 from benchmarks.report.frame import combine
 from benchmarks.report.grid import Grid
 from benchmarks.report.render import markdown_table
@@ -488,3 +489,29 @@ def test_report_shows_a_newer_check_json(tmp_path):
     markdown = (folder / "report.md").read_text()
     assert "a reason from a newer checker" in markdown
     assert "**pairwise gradient differences at the probe point" in markdown
+
+
+# ------------------------------------------------------------ formatters without rich or pandas
+
+
+def test_formatters_give_three_digits_and_one_unit():
+    assert (number(7.923), number(20.94), number(535.2), number(3710.4)) == \
+        ("7.92", "20.9", "535", "3,710")
+    assert (seconds(2.5e-5), seconds(0.0123), seconds(4.0), seconds(3e-10)) == \
+        ("25 µs", "12.3 ms", "4 s", "0.3 ns")
+    assert (size_text("five-point", 5), size_text("synthetic", 100000),
+            size_text("synthetic", 1500), size_text("synthetic", 10)) == \
+        ("five-point", "N=1e5", "N=1500", "N=10")
+    assert (si(812), si(4270), si(79.2e6), si(1.3e9)) == ("812", "4.27 k", "79.2 M", "1.3 G")
+    assert (sci(None), sci(True), sci("x"), sci(1.5e-7)) == ("–", "–", "–", "1.5e-07")
+
+
+def test_formatters_load_neither_rich_nor_pandas():
+    import subprocess
+    import sys
+
+    code = ("import sys, benchmarks.report.format; "
+            "print(sorted(m for m in ('rich', 'pandas', 'matplotlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(report.__file__).parents[2])
+    assert result.stdout.strip() == "[]"
