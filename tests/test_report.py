@@ -258,6 +258,7 @@ def without_bandwidth(folder: Path) -> Path:
 
 def test_terminal_tables_and_notes(capsys, tmp_path):
     folder = without_bandwidth(copy_run(small_run(), tmp_path / "run"))
+    capsys.readouterr()  # not the sweep's own output, when this test makes the run
     code = main(["report", str(folder), "--no-plots", "--tables", "speedup,ratio"])
     out, err = capsys.readouterr()
     assert code == 0
@@ -269,6 +270,7 @@ def test_terminal_tables_and_notes(capsys, tmp_path):
 
 def test_probe_bandwidth_gives_the_fraction(capsys, tmp_path, monkeypatch):
     folder = without_bandwidth(copy_run(small_run(), tmp_path / "run"))
+    capsys.readouterr()
     monkeypatch.setattr(bandwidth, "probe", lambda: {"read_gb_s": 10.0, "copy_gb_s": 12.0,
                                                      "array_bytes": 2**27})
     code = main(["report", str(folder), "--no-plots", "--probe-bandwidth", "--tables",
@@ -292,6 +294,7 @@ def test_several_runs_side_by_side(tmp_path, capsys):
     second = copy_run(small_run(), tmp_path / "gpu")
     edit_metadata(second, lambda m: m["machine"].update(host="gpu-box"))
     edit_rows(second, lambda r: {**r, "device": "cuda"} if r["impl"] == "jax-jit" else r)
+    capsys.readouterr()
     code = main(["report", str(first), str(second), "--out", str(tmp_path / "both"),
                  "--no-plots", "--tables", "time"])
     out, _ = capsys.readouterr()
@@ -321,6 +324,7 @@ def test_a_partial_run_is_reported_with_a_note(tmp_path, capsys):
     folder = copy_run(small_run(), tmp_path / "run")
     edit_metadata(folder, lambda m: m.update(status="interrupted"))
     edit_rows(folder, lambda r: None if r["impl"] == "jax-jit" else r)
+    capsys.readouterr()
     code = main(["report", str(folder), "--no-plots", "--quiet"])
     _, err = capsys.readouterr()
     assert code == 0
@@ -371,6 +375,7 @@ def bad(kind: str, tmp_path: Path) -> Path:
                                   "missing"])
 def test_bad_input_exits_2_with_one_line(kind, tmp_path, capsys):
     path = bad(kind, tmp_path)
+    capsys.readouterr()
     code = main(["report", str(path), "--no-plots", "--quiet"])
     _, err = capsys.readouterr()
     assert code == 2

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.store.errors import UsageError
+
+if TYPE_CHECKING:  # annotations only: the parser must not import pandas
+    from benchmarks.report.cells import Table
+    from benchmarks.report.figures import Plot
+    from benchmarks.report.grid import Grid
+    from benchmarks.store.runs import Run
 
 REPORT_MD = "report.md"
 REPORT_HTML = "report.html"
@@ -38,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no tables in the terminal")
 
 
-def output_folder(args: argparse.Namespace, runs: list) -> Path:
+def output_folder(args: argparse.Namespace, runs: list[Run]) -> Path:
     if args.out:
         return Path(args.out)
     folders = [r.path for r in runs if r.kind == "sweep"]
@@ -61,7 +68,7 @@ def terminal_sections(text: str | None) -> set[str] | None:
     return chosen
 
 
-def apply_probe(runs: list) -> None:
+def apply_probe(runs: list[Run]) -> None:
     """Bandwidth measured now stands in only for runs made on this same host."""
     import socket
 
@@ -97,7 +104,7 @@ def writable(out: Path) -> Path:
     return out
 
 
-def draw_figures(grid, folder: Path) -> list:
+def draw_figures(grid: Grid, folder: Path) -> list[Plot]:
     """The figures, and no stale ones from an earlier report of other runs or options."""
     from benchmarks.report.console import console
     from benchmarks.report.tables import draw
@@ -111,7 +118,9 @@ def draw_figures(grid, folder: Path) -> list:
     return plots
 
 
-def write_files(out: Path, runs: list, tables: list, plots: list, notes: list[str]) -> None:
+def write_files(out: Path, runs: list[Run], tables: list[Table], plots: list[Plot],
+                notes: list[str]) -> None:
+    """report.md and report.html: the same tables, notes and figures."""
     from benchmarks.report import html_report, render
 
     hosts = list(dict.fromkeys(r.label for r in runs))

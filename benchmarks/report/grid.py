@@ -9,7 +9,7 @@ the same groups, operations and series texts, so a plot's legend reads like its 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -72,6 +72,20 @@ class Grid:
     def group(self, d: int, dtype: str) -> pd.DataFrame:
         """The rows of one (d, dtype) group, with their speedups."""
         return self.speed[(self.speed["d"] == d) & (self.speed["dtype"] == dtype)]
+
+    def per_op(self) -> Iterator[tuple[int, str, str, int, pd.DataFrame]]:
+        """(d, dtype, op, steps, rows) for every operation of every group."""
+        for d, dtype in self.groups():
+            sub = self.group(d, dtype)
+            for op, steps in self.ops(sub):
+                yield d, dtype, op, steps, self.of_op(sub, op, steps)
+
+    def curve_groups(self) -> Iterator[tuple[int, str, pd.DataFrame]]:
+        """(d, dtype, rows) of the groups with two sizes or more: those worth a curve."""
+        for d, dtype in self.groups():
+            sub = self.group(d, dtype)
+            if sub[["problem", "n"]].drop_duplicates().shape[0] >= 2:
+                yield d, dtype, sub
 
     @staticmethod
     def ops(sub: pd.DataFrame) -> list[tuple[str, int]]:

@@ -51,15 +51,9 @@ def tables(grid: Grid) -> list[Table]:
 
 
 def figures(grid: Grid, canvas: Canvas) -> list[Plot]:
-    plots = []
-    for d, dtype in grid.groups():
-        sub = grid.group(d, dtype)
-        if sub[["problem", "n"]].drop_duplicates().shape[0] < 2:
-            continue  # one size: a curve against N would be a column of dots
-        part = in_table_order(of_group(grid, d, dtype))
-        if not part.empty:
-            plots.append(ratio_vs_n(canvas, part, d, dtype))
-    return plots
+    parts = [(d, dtype, in_table_order(of_group(grid, d, dtype)))
+             for d, dtype, _ in grid.curve_groups()]
+    return [ratio_vs_n(canvas, part, d, dtype) for d, dtype, part in parts if not part.empty]
 
 
 def reference_labels(ax: Any, items: list[tuple[float, str]]) -> None:

@@ -13,14 +13,9 @@ from benchmarks.report.grid import Grid
 
 
 def tables(grid: Grid) -> list[Table]:
-    out = []
-    for d, dtype in grid.groups():
-        sub = grid.group(d, dtype)
-        for op, steps in grid.ops(sub):
-            table = speedup_table(grid, grid.of_op(sub, op, steps), op, steps, d, dtype)
-            if table is not None:
-                out.append(table)
-    return out
+    found = [speedup_table(grid, part, op, steps, d, dtype)
+             for d, dtype, op, steps, part in grid.per_op()]
+    return [t for t in found if t is not None]
 
 
 def speedup_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,

@@ -14,12 +14,8 @@ from benchmarks.report.grid import Grid
 
 
 def tables(grid: Grid) -> list[Table]:
-    out = []
-    for d, dtype in grid.groups():
-        sub = grid.group(d, dtype)
-        for op, steps in grid.ops(sub):
-            out.extend(throughput_tables(grid, grid.of_op(sub, op, steps), op, steps, d, dtype))
-    return out
+    return [t for d, dtype, op, steps, part in grid.per_op()
+            for t in throughput_tables(grid, part, op, steps, d, dtype)]
 
 
 def gb_cell(r: Any) -> Cell:
@@ -59,16 +55,9 @@ def throughput_tables(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: in
 
 
 def figures(grid: Grid, canvas: Canvas) -> list[Plot]:
-    plots = []
-    for d, dtype in grid.groups():
-        sub = grid.group(d, dtype)
-        if sub[["problem", "n"]].drop_duplicates().shape[0] < 2:
-            continue  # one size: a curve against N would be a column of dots
-        for op, steps in grid.ops(sub):
-            plot = gbs_vs_n(grid, canvas, grid.of_op(sub, op, steps), op, steps, d, dtype)
-            if plot is not None:
-                plots.append(plot)
-    return plots
+    plots = [gbs_vs_n(grid, canvas, grid.of_op(sub, op, steps), op, steps, d, dtype)
+             for d, dtype, sub in grid.curve_groups() for op, steps in grid.ops(sub)]
+    return [p for p in plots if p is not None]
 
 
 def ceiling_lines(grid: Grid, ax: Any, ok: pd.DataFrame) -> list[tuple[Any, str]]:

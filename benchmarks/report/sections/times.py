@@ -12,12 +12,8 @@ from benchmarks.report.grid import Grid
 
 
 def tables(grid: Grid) -> list[Table]:
-    out = []
-    for d, dtype in grid.groups():
-        sub = grid.group(d, dtype)
-        for op, steps in grid.ops(sub):
-            out.append(time_table(grid, grid.of_op(sub, op, steps), op, steps, d, dtype))
-    return out
+    return [time_table(grid, part, op, steps, d, dtype)
+            for d, dtype, op, steps, part in grid.per_op()]
 
 
 def time_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
@@ -32,13 +28,8 @@ def time_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
 
 
 def figures(grid: Grid, canvas: Canvas) -> list[Plot]:
-    plots = []
-    for d, dtype in grid.groups():
-        sub = grid.group(d, dtype)
-        if sub[["problem", "n"]].drop_duplicates().shape[0] < 2:
-            continue  # one size: a curve against N would be a column of dots
-        for op, steps in grid.ops(sub):
-            plots.append(time_vs_n(canvas, grid.of_op(sub, op, steps), op, steps, d, dtype))
+    plots = [time_vs_n(canvas, grid.of_op(sub, op, steps), op, steps, d, dtype)
+             for d, dtype, sub in grid.curve_groups() for op, steps in grid.ops(sub)]
     for dtype in sorted(set(grid.frame["dtype"])):
         sub = grid.frame[grid.frame["dtype"] == dtype]
         if sub["d"].nunique() > 1:
