@@ -15,6 +15,7 @@ from benchmarks.cli.main import main
 from benchmarks.measure import bandwidth
 from benchmarks.report import command as report
 from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
+from benchmarks.report.cells import SECTION_TITLES
 from benchmarks.report.console import show_check
 from benchmarks.report.correctness import check_tables, details_below
 from benchmarks.report.figures import COLORS, MARKERS, Canvas, Style
@@ -147,6 +148,22 @@ def test_tables_show_hand_computed_cells():
     gbs = tables["gbs-loss-0-d1-float64"]
     assert gbs.cell("numpy-manual", "N=1e4").text == "0.16 (2%)"
     assert tables["points-loss-0-d1-float64"].cell("numpy-manual", "N=1e4").text == "10 M"
+
+
+def test_tables_come_section_by_section_with_several_d():
+    frame = known_frame()
+    wide = frame[frame["problem"] == "synthetic"].assign(d=8)
+    runs = [fake_run(pd.concat([frame, wide]))]
+    tables = build(Grid.of(runs, combine(runs)))
+    order = list(SECTION_TITLES)
+    sections = [order.index(t.section) for t in tables]
+    assert sections == sorted(sections)  # each section once, whatever the groups
+    slugs = [t.slug for t in tables if t.section == "ratio"]
+    assert slugs == ["ratio-d1-float64", "ratio-d8-float64"]
+    # the crossover grid: one column per operation, rows without the baseline
+    cross = next(t for t in tables if t.slug == "crossover-d8-float64")
+    assert cross.columns == ["implementation", "loss", "value_and_grad"]
+    assert [r[0].text for r in cross.rows] == ["jax-jit", "finite-diff", "torch-autograd"]
 
 
 def test_several_runs_get_a_run_column_and_keep_their_baseline():
