@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -13,16 +14,17 @@ import pytest
 from benchmarks.cli.main import main
 from benchmarks.measure import bandwidth
 from benchmarks.report import command as report
-from benchmarks.report.plots import KNOWN as KNOWN_IMPLS
-from benchmarks.report.plots import Plotter, Style
-from benchmarks.report.tables import (
-    Builder,
-    combine,
-    crossover,
-    crossovers,
-    gradient_ratios,
-    speedups,
-)
+from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
+from benchmarks.report.cells import SECTION_TITLES
+from benchmarks.report.console import show_check
+from benchmarks.report.correctness import check_tables, details_below
+from benchmarks.report.figures import COLORS, MARKERS, Canvas, Style
+from benchmarks.report.format import number, sci, seconds, si, size_text
+from benchmarks.report.frame import combine
+from benchmarks.report.grid import Grid
+from benchmarks.report.render import markdown_table
+from benchmarks.report.sections import times
+from benchmarks.report.tables import build
 from benchmarks.store.runs import Run
 from tests.report_helpers import (
     CHROMIUM,
@@ -42,6 +44,11 @@ KNOWN = {
     "torch-autograd": ([5, 10, 200, 500], [5, 10, 20, 30]),
 }
 SIZES = [("five-point", 5), ("synthetic", 100), ("synthetic", 1000), ("synthetic", 10000)]
+BUILT_IN = ("numpy-manual", "jax-jit", "jax-eager", "torch-autograd", "torch-func", "finite-diff",
+            "finite-diff-forward", "complex-step", "jax-forward", "torch-forward",
+            "sympy-symbolic", "autograd", "torch-compile", "python-loop")
+
+
 def known_frame() -> pd.DataFrame:
     rows = []
     for impl, (loss, grad) in KNOWN.items():
@@ -122,7 +129,7 @@ def test_a_failed_baseline_counts_as_faster():
 
 def test_tables_show_hand_computed_cells():
     runs = [fake_run(known_frame(), bandwidth_gb_s=10.0)]
-    tables = {t.slug: t for t in Builder(runs, combine(runs)).build()}
+    tables = {t.slug: t for t in build(Grid.of(runs, combine(runs)))}
     time = tables["time-loss-0-d1-float64"]
     assert "[µs]" in time.title
     assert time.cell("numpy-manual", "five-point").text == "10"
@@ -143,13 +150,29 @@ def test_tables_show_hand_computed_cells():
     assert tables["points-loss-0-d1-float64"].cell("numpy-manual", "N=1e4").text == "10 M"
 
 
+def test_tables_come_section_by_section_with_several_d():
+    frame = known_frame()
+    wide = frame[frame["problem"] == "synthetic"].assign(d=8)
+    runs = [fake_run(pd.concat([frame, wide]))]
+    tables = build(Grid.of(runs, combine(runs)))
+    order = list(SECTION_TITLES)
+    sections = [order.index(t.section) for t in tables]
+    assert sections == sorted(sections)  # each section once, whatever the groups
+    slugs = [t.slug for t in tables if t.section == "ratio"]
+    assert slugs == ["ratio-d1-float64", "ratio-d8-float64"]
+    # the crossover grid: one column per operation, rows without the baseline
+    cross = next(t for t in tables if t.slug == "crossover-d8-float64")
+    assert cross.columns == ["implementation", "loss", "value_and_grad"]
+    assert [r[0].text for r in cross.rows] == ["jax-jit", "finite-diff", "torch-autograd"]
+
+
 def test_several_runs_get_a_run_column_and_keep_their_baseline():
     cpu = known_frame()
     gpu = known_frame()
     gpu = gpu[gpu["impl"] != "numpy-manual"].assign(device="cuda")
     gpu["median_s"] = gpu["median_s"] / 2
     runs = [fake_run(cpu, "cpu-box"), fake_run(gpu, "gpu-box")]
-    tables = {t.slug: t for t in Builder(runs, combine(runs)).build()}
+    tables = {t.slug: t for t in build(Grid.of(runs, combine(runs)))}
     speed = tables["speedup-loss-0-d1-float64"]
     assert "run" in speed.columns
     # the GPU run has no numpy-manual: it borrows the CPU run's
@@ -158,12 +181,25 @@ def test_several_runs_get_a_run_column_and_keep_their_baseline():
 
 
 def test_every_implementation_keeps_its_own_colour_and_marker():
-    names = [*KNOWN_IMPLS, "plugin-a", "plugin-b"]
+    names = [*BUILT_IN, "plugin-a", "plugin-b"]
     style = Style(names, [("a", "cpu", 1), ("b", "cuda", 1)])
     looks = [tuple(style.impl(name).values()) for name in names]
     assert len(set(looks)) == len(names) == 16
     assert len({look[0] for look in looks[:14]}) == 14  # the 14 built-ins differ in colour
     assert style.line(("a", "cpu", 1)) != style.line(("b", "cuda", 1))
+    # from the names alone: the same in every report, whatever order they come in
+    again = Style(list(reversed(names)), [])
+    assert [again.impl(n) for n in names] == [style.impl(n) for n in names]
+    # beyond the palette, colour and marker still pair up uniquely
+    many = [f"plugin-{i}" for i in range(40)]
+    crowded = Style(many, [])
+    assert len({tuple(crowded.impl(n).values()) for n in many}) == 40
+
+
+def test_a_name_alone_gets_the_style_its_name_hashes_to():
+    home = zlib.crc32(b"my-plugin") % len(COLORS)
+    assert Style(["my-plugin"], []).impl("my-plugin") == {"color": COLORS[home],
+                                                          "marker": MARKERS[home]}
 
 
 def test_time_vs_d_is_drawn_when_a_run_has_several_d(tmp_path):
@@ -171,9 +207,9 @@ def test_time_vs_d_is_drawn_when_a_run_has_several_d(tmp_path):
     wide = frame[frame["problem"] == "synthetic"].assign(d=8)
     wide["median_s"] = wide["median_s"] * 3
     runs = [fake_run(pd.concat([frame, wide]), "one"), fake_run(pd.concat([frame, wide]), "two")]
-    plotter = Plotter(runs, combine(runs), tmp_path)
-    plotter.time_vs_d(plotter.frame, "loss", 0, "float64")
-    (plot,) = plotter.plots
+    grid = Grid.of(runs, combine(runs))
+    plot = times.time_vs_d(Canvas(grid, tmp_path), grid.frame, "loss", 0, "float64")
+    assert plot is not None and [p.name for p in tmp_path.glob("*.png")] == [plot.png.name]
     assert plot.slug == "time-vs-d-loss-0-float64" and "N=1e4" in plot.title
     assert plot.png.stat().st_size > 20_000 and plot.svg.stat().st_size > 20_000
 
@@ -239,6 +275,7 @@ def without_bandwidth(folder: Path) -> Path:
 
 def test_terminal_tables_and_notes(capsys, tmp_path):
     folder = without_bandwidth(copy_run(small_run(), tmp_path / "run"))
+    capsys.readouterr()  # not the sweep's own output, when this test makes the run
     code = main(["report", str(folder), "--no-plots", "--tables", "speedup,ratio"])
     out, err = capsys.readouterr()
     assert code == 0
@@ -250,6 +287,7 @@ def test_terminal_tables_and_notes(capsys, tmp_path):
 
 def test_probe_bandwidth_gives_the_fraction(capsys, tmp_path, monkeypatch):
     folder = without_bandwidth(copy_run(small_run(), tmp_path / "run"))
+    capsys.readouterr()
     monkeypatch.setattr(bandwidth, "probe", lambda: {"read_gb_s": 10.0, "copy_gb_s": 12.0,
                                                      "array_bytes": 2**27})
     code = main(["report", str(folder), "--no-plots", "--probe-bandwidth", "--tables",
@@ -273,6 +311,7 @@ def test_several_runs_side_by_side(tmp_path, capsys):
     second = copy_run(small_run(), tmp_path / "gpu")
     edit_metadata(second, lambda m: m["machine"].update(host="gpu-box"))
     edit_rows(second, lambda r: {**r, "device": "cuda"} if r["impl"] == "jax-jit" else r)
+    capsys.readouterr()
     code = main(["report", str(first), str(second), "--out", str(tmp_path / "both"),
                  "--no-plots", "--tables", "time"])
     out, _ = capsys.readouterr()
@@ -302,6 +341,7 @@ def test_a_partial_run_is_reported_with_a_note(tmp_path, capsys):
     folder = copy_run(small_run(), tmp_path / "run")
     edit_metadata(folder, lambda m: m.update(status="interrupted"))
     edit_rows(folder, lambda r: None if r["impl"] == "jax-jit" else r)
+    capsys.readouterr()
     code = main(["report", str(folder), "--no-plots", "--quiet"])
     _, err = capsys.readouterr()
     assert code == 0
@@ -352,6 +392,7 @@ def bad(kind: str, tmp_path: Path) -> Path:
                                   "missing"])
 def test_bad_input_exits_2_with_one_line(kind, tmp_path, capsys):
     path = bad(kind, tmp_path)
+    capsys.readouterr()
     code = main(["report", str(path), "--no-plots", "--quiet"])
     _, err = capsys.readouterr()
     assert code == 2
@@ -376,3 +417,123 @@ def test_module_imports_stay_light():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(report.__file__).parents[2])
     assert result.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------ the check, one rendering for all
+
+
+def check_report() -> dict:
+    """A check.json with a pass, a failure, an unavailable one and an entry missing most keys."""
+    grad = {"loss_error": 1e-18, "grad_error": 2e-20, "grad_tolerance": 1e-14,
+            "grad_rho": 3e-18, "error_over_tolerance": 2e-6}
+    worse = {**grad, "loss_error": 4e-18, "grad_error": 0.3, "grad_rho": 0.1,
+             "error_over_tolerance": 3e13}
+    return {
+        "schema_version": 2, "steps": 20, "passed": False, "something_new": {"x": 1},
+        "problem": {"name": "five-point", "n": 5, "d": 1, "dtype": "float64", "eta": 1.0,
+                    "theta0": [-2.0, -2.0]},
+        "reference": {"probe": {"method": "mpmath-40-digits"}},
+        "reference_trajectory": {"losses": [0.8, 0.5], "final_theta": [1.0, -2.0]},
+        "implementations": [
+            {"name": "good", "method": "manual", "status": "pass", "failures": [],
+             "gradient_at_theta0": grad, "gradient_at_probe": grad,
+             "taylor": {"observed_order": 2.0, "conclusive": True, "passed": True},
+             "descent": {"passed": True}, "step": {"passed": True},
+             "train": {"passed": True, "final_loss": 0.5, "steps": 20}},
+            {"name": "wrong", "method": "manual", "status": "fail",
+             "failures": ["gradient off by 3x"], "reason": "wrong sign in the bias term",
+             "gradient_at_theta0": grad, "gradient_at_probe": worse,
+             "taylor": {"observed_order": 1.0, "conclusive": True, "passed": False},
+             "descent": {"passed": False}, "step": {"passed": True}, "train": {}},
+            {"name": "ghost", "status": "unavailable", "failures": ["ghostlib is not installed"]},
+            {"name": "bare", "status": "error", "message": "worker crashed"},
+        ],
+        "agreement": {"probe": {"names": ["good", "wrong"],
+                                "scaled_difference": [[0.0, 0.3], [0.3, 0.0]],
+                                "within_tolerance": [[True, False], [False, True]]}},
+    }
+
+
+def test_check_table_shows_every_verdict_and_tolerates_missing_keys():
+    verdicts, matrix = check_tables([("box", check_report())])
+    assert verdicts.cell("good", "verdict").kind == "pass"
+    assert verdicts.cell("good", "Taylor order").text == "2.00"
+    assert verdicts.cell("good", "grad err").value == pytest.approx(2e-20)
+    wrong = {c: verdicts.cell("wrong", c) for c in verdicts.columns[1:]}
+    assert (wrong["verdict"].text, wrong["verdict"].kind) == ("fail", "fail")
+    assert wrong["grad err"].text == "3.0e-01" and wrong["loss err"].text == "4.0e-18"
+    assert wrong["ρ"].value == pytest.approx(0.1)
+    assert wrong["Taylor order"].kind == "fail" and wrong["descent"].text == "no"
+    assert wrong["train"].text == "–"  # no train verdict recorded
+    assert wrong["details"].text == "gradient off by 3x; wrong sign in the bias term"
+    assert verdicts.cell("ghost", "verdict").text == "unavailable"
+    assert verdicts.cell("ghost", "details").text == "ghostlib is not installed"
+    bare = [verdicts.cell("bare", c).text for c in verdicts.columns[2:]]
+    assert bare[0] == "error" and set(bare[1:-1]) == {"–"} and bare[-1] == "worker crashed"
+    assert matrix.cell("wrong", "good").text == "3.0e-01*"
+    assert matrix.cell("good", "good").kind == "" and matrix.cell("good", "wrong").kind == "bad"
+    assert "20 training steps" in verdicts.title
+    assert check_tables([("empty", {})])[0].rows == []  # nothing recorded: no crash
+
+
+def test_terminal_check_and_markdown_come_from_the_same_tables(capsys):
+    report = check_report()
+    show_check(report)
+    out = capsys.readouterr().out
+    full, matrix = check_tables([("", report)])
+    verdicts, _ = details_below(full)
+    assert verdicts.columns == full.columns[:-1]
+    for name in ("good", "wrong", "ghost", "bare"):
+        row = next(r for r in verdicts.rows if r[0].text == name)
+        assert re.search(r"\b" + r"\s*│\s*".join(re.escape(c.text) for c in row), out), name
+    markdown = markdown_table(full)
+    assert "| good | manual | pass | 1.0e-18 | 2.0e-20 | 1.0e-14 | 3.0e-18 | 2.00 | ok |" \
+        in markdown
+    assert "| wrong | manual | **fail** | 4.0e-18 | 3.0e-01 | 1.0e-14 | 1.0e-01 | **1.00** |" \
+        in markdown
+    assert "wrong (fail): gradient off by 3x; wrong sign in the bias term" in out
+    assert "ghost (unavailable): ghostlib is not installed" in out
+    assert "| **gradient off by 3x; wrong sign in the bias term** |" in markdown
+    assert matrix.title in out and "FAILED" in out
+    assert "exact descent: loss 0.8 → 0.5 after 20 steps" in out
+
+
+def test_report_shows_a_newer_check_json(tmp_path):
+    folder = copy_run(small_run(), tmp_path / "run")
+    path = folder / "check.json"
+    check = json.loads(path.read_text())
+    check["schema_version"] = 2
+    check["implementations"][0]["reason"] = "a reason from a newer checker"
+    for key in ("taylor", "descent", "gradient_at_probe"):
+        check["implementations"][-1].pop(key, None)
+    path.write_text(json.dumps(check))
+    assert main(["report", str(folder), "--no-plots", "--quiet"]) == 0
+    markdown = (folder / "report.md").read_text()
+    assert "a reason from a newer checker" in markdown
+    assert "**pairwise gradient differences at the probe point" in markdown
+
+
+# ------------------------------------------------------------ formatters without rich or pandas
+
+
+def test_formatters_give_three_digits_and_one_unit():
+    assert (number(7.923), number(20.94), number(535.2), number(3710.4)) == \
+        ("7.92", "20.9", "535", "3,710")
+    assert (seconds(2.5e-5), seconds(0.0123), seconds(4.0), seconds(3e-10)) == \
+        ("25 µs", "12.3 ms", "4 s", "0.3 ns")
+    assert (size_text("five-point", 5), size_text("synthetic", 100000),
+            size_text("synthetic", 1500), size_text("synthetic", 10)) == \
+        ("five-point", "N=1e5", "N=1500", "N=10")
+    assert (si(812), si(4270), si(79.2e6), si(1.3e9)) == ("812", "4.27 k", "79.2 M", "1.3 G")
+    assert (sci(None), sci(True), sci("x"), sci(1.5e-7)) == ("–", "–", "–", "1.5e-07")
+
+
+def test_formatters_load_neither_rich_nor_pandas():
+    import subprocess
+    import sys
+
+    code = ("import sys, benchmarks.report.format; "
+            "print(sorted(m for m in ('rich', 'pandas', 'matplotlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(report.__file__).parents[2])
+    assert result.stdout.strip() == "[]"

@@ -17,7 +17,7 @@ from typing import Any
 from benchmarks.cli.problem_args import check_problem, check_theta0, sweep_problem
 from benchmarks.measure import bandwidth, machine, timing
 from benchmarks.measure.sweep import Config, SweepOptions, run_sweep, settings_dict
-from benchmarks.report.tables import seconds
+from benchmarks.report.format import seconds
 from benchmarks.store.errors import UsageError
 from benchmarks.store.results import RunError, RunFolder
 from impls import registry

@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     import statistics
     import tempfile
 
-    from benchmarks.report.console import console, number, time_unit
+    from benchmarks.report.console import console
+    from benchmarks.report.format import number, time_unit
     from benchmarks.store.errors import UsageError
     from impls import registry
 

@@ -1,5 +1,17 @@
-"""Reading results: analysis over one frame, one module per report section, and renderers
-(terminal, Markdown, HTML, plots); ``compare`` for two runs.
+"""Reading results: analysis over one frame, one module per report section, and renderers.
 
-May import ``check``, ``store`` and ``impls``; never ``cli`` or ``measure``'s workers.
+- ``format``: text of numbers, durations and sizes (no pandas, no rich); ``cells``: the
+  neutral ``Table`` of ``Cell`` and the section names.
+- ``frame`` (combine the runs' rows, order sizes and series), ``analysis`` (speedups,
+  gradient ratios, crossovers), ``scaling`` (growth exponents), ``grid`` (the per-report
+  context and the series × column grid every table and figure shares).
+- ``sections/``: one module per report section returning its tables and figures;
+  ``correctness`` renders check.json for every output; ``figures`` holds the plot plumbing;
+  ``tables`` assembles all sections.
+- Renderers: ``render`` (terminal tables and Markdown), ``html_report``, ``console`` (the
+  rich consoles and the terminal views of ``list``, ``check`` and the sweep summary).
+- Commands: ``command`` (``updatebench report``) and ``compare``.
+
+May import ``check``, ``store`` and ``impls``; never ``cli`` or ``measure`` (the one
+exception, ``report --probe-bandwidth``, is listed in tests/test_structure.py).
 """

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.store.errors import UsageError
+
+if TYPE_CHECKING:  # annotations only: the parser must not import pandas
+    from benchmarks.report.cells import Table
+    from benchmarks.report.figures import Plot
+    from benchmarks.report.grid import Grid
+    from benchmarks.store.runs import Run
 
 REPORT_MD = "report.md"
 REPORT_HTML = "report.html"
@@ -38,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no tables in the terminal")
 
 
-def output_folder(args: argparse.Namespace, runs: list) -> Path:
+def output_folder(args: argparse.Namespace, runs: list[Run]) -> Path:
     if args.out:
         return Path(args.out)
     folders = [r.path for r in runs if r.kind == "sweep"]
@@ -49,7 +56,7 @@ def output_folder(args: argparse.Namespace, runs: list) -> Path:
 
 
 def terminal_sections(text: str | None) -> set[str] | None:
-    from benchmarks.report.tables import SECTIONS
+    from benchmarks.report.cells import SECTIONS
 
     if text is None:
         return None
@@ -61,7 +68,7 @@ def terminal_sections(text: str | None) -> set[str] | None:
     return chosen
 
 
-def apply_probe(runs: list) -> None:
+def apply_probe(runs: list[Run]) -> None:
     """Bandwidth measured now stands in only for runs made on this same host."""
     import socket
 
@@ -83,8 +90,54 @@ def apply_probe(runs: list) -> None:
                              f"and --probe-bandwidth measures only this host ({here})")
 
 
+def writable(out: Path) -> Path:
+    """``out``, created; a folder the report cannot write to is a usage error, not a trace."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".report-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(f"cannot write the report into {out}: "
+                         f"{error.strerror or error}; choose another folder with --out") \
+            from None
+    return out
+
+
+def draw_figures(grid: Grid, folder: Path) -> list[Plot]:
+    """The figures, and no stale ones from an earlier report of other runs or options."""
+    from benchmarks.report.console import console
+    from benchmarks.report.tables import draw
+
+    with console.status("drawing figures"):
+        plots = draw(grid, folder)
+    drawn = {p.png for p in plots} | {p.svg for p in plots}
+    for stale in [*folder.glob("*.png"), *folder.glob("*.svg")]:
+        if stale not in drawn:
+            stale.unlink()
+    return plots
+
+
+def write_files(out: Path, runs: list[Run], tables: list[Table], plots: list[Plot],
+                notes: list[str]) -> None:
+    """report.md and report.html: the same tables, notes and figures."""
+    from benchmarks.report import html_report, render
+
+    hosts = list(dict.fromkeys(r.label for r in runs))
+    title = f"updatebench report: {', '.join(hosts)}"
+    sources = [str(r.path) for r in runs]
+    (out / REPORT_MD).write_text(render.markdown_document(tables, plots, notes, title, sources),
+                                 encoding="utf-8")
+    (out / REPORT_HTML).write_text(html_report.document(tables, plots, notes, title, sources),
+                                   encoding="utf-8")
+
+
 def run(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+
     from benchmarks.report.console import console, errors
+    from benchmarks.report.render import print_tables
+    from benchmarks.report.tables import Grid, build
     from benchmarks.store.runs import BASELINE, read_all
 
     sections = terminal_sections(args.tables)
@@ -96,48 +149,16 @@ def run(args: argparse.Namespace) -> int:
                          f"measured: {', '.join(sorted(known))}")
     if args.probe_bandwidth:
         apply_probe(runs)
-    out = output_folder(args, runs)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".report-write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as error:
-        raise UsageError(f"cannot write the report into {out}: "
-                         f"{error.strerror or error}; choose another folder with --out") \
-            from None
-
-    from benchmarks.report import html_report, render
-    from benchmarks.report.tables import Builder, combine
-
-    frame = combine(runs)
-    tables = Builder(runs, frame, baseline).build()
+    out = writable(output_folder(args, runs))
+    grid = Grid.of(runs, baseline=baseline)
+    tables = build(grid)
     notes = [f"{r.label}: {n}" if len(runs) > 1 else n for r in runs for n in r.notes]
     if baseline not in known:
         notes.append(f"{baseline} was not measured: no speedups or crossover sizes")
-    plots = []
-    if not args.no_plots:
-        from benchmarks.report.plots import make_all
-
-        with console.status("drawing figures"):
-            plots = make_all(runs, frame, out / PLOTS)
-        drawn = {p.png for p in plots} | {p.svg for p in plots}
-        for stale in [*(out / PLOTS).glob("*.png"), *(out / PLOTS).glob("*.svg")]:
-            if stale not in drawn:  # from an earlier report of other runs or options
-                stale.unlink()
-    hosts = list(dict.fromkeys(r.label for r in runs))
-    title = f"updatebench report: {', '.join(hosts)}"
-    sources = [str(r.path) for r in runs]
-    (out / REPORT_MD).write_text(render.markdown_document(tables, plots, notes, title, sources),
-                                 encoding="utf-8")
-    (out / REPORT_HTML).write_text(html_report.document(tables, plots, notes, title, sources),
-                                   encoding="utf-8")
-
+    plots = [] if args.no_plots else draw_figures(grid, out / PLOTS)
+    write_files(out, runs, tables, plots, notes)
     if not args.quiet:
-        render.print_tables([t for t in tables if sections is None or t.section in sections],
-                            console)
-    from rich.markup import escape
-
+        print_tables([t for t in tables if sections is None or t.section in sections], console)
     console.file.flush()  # the notes on stderr come after the tables, not inside them
     for note in notes:
         errors.print(f"[bold yellow]note:[/] {escape(note)}", soft_wrap=True)

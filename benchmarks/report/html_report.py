@@ -11,9 +11,9 @@ import html
 import re
 from pathlib import Path
 
-from benchmarks.report.plots import Plot
-from benchmarks.report.render import LEFT, SECTION_TITLES
-from benchmarks.report.tables import Cell, Table
+from benchmarks.report.cells import SECTION_TITLES, Cell, Table
+from benchmarks.report.figures import Plot
+from benchmarks.report.render import LEFT
 
 CSS = """
 :root { --fg: #1b1f23; --muted: #6a737d; --line: #d0d7de; --head: #f6f8fa; }
@@ -55,7 +55,7 @@ def cell_html(cell: Cell, column: str, left: bool) -> str:
     classes = [cell.kind] if cell.kind else []
     if not left and column not in LEFT:
         classes.append("num")
-    if column in ("failures", "notes") or (left and len(cell.text) > 60):
+    if column in ("failures", "details", "notes") or (left and len(cell.text) > 60):
         classes.append("wrap")
     attributes = f' class="{" ".join(classes)}"' if classes else ""
     if cell.tip:

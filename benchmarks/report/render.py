@@ -1,35 +1,21 @@
-"""Draw ``tables.Table`` objects in the terminal (rich) and as Markdown. No analysis here."""
+"""Draw ``cells.Table`` objects in the terminal (rich) and as Markdown. No analysis here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from benchmarks.report.tables import Cell, Table
+from benchmarks.report.cells import SECTION_TITLES, Cell, Table
 
 if TYPE_CHECKING:  # rich and matplotlib load when drawing, not on import
     from rich.console import Console, Group
 
-    from benchmarks.report.plots import Plot
+    from benchmarks.report.figures import Plot
 
-SECTION_TITLES = {
-    "runs": "Runs",
-    "check": "Correctness",
-    "time": "Time per call",
-    "speedup": "Speedup",
-    "ratio": "Gradient cost",
-    "crossover": "Crossover sizes",
-    "compile": "Compile and first call",
-    "memory": "Peak memory",
-    "throughput": "Throughput",
-    "scaling": "Growth with the parameter count d",
-    "training": "Training runs",
-    "compare": "Comparison",
-}
 RICH_STYLES = {"status": "yellow", "noisy": "", "good": "green", "warn": "yellow",
                "bad": "red", "muted": "dim", "pass": "green", "fail": "bold red",
                "slower": "red", "faster": "green"}
-LEFT = {"implementation", "run", "", "method", "verdict", "failures", "operation",
+LEFT = {"implementation", "run", "", "method", "verdict", "failures", "details", "operation",
         "expected", "change"}
 
 
@@ -61,11 +47,8 @@ def _rich_cell(cell: Cell, escape: Callable[[str], str]) -> str:
     return f"[{style}]{text}[/]" if style and text else text
 
 
-def print_tables(tables: list[Table], console: Console | None = None) -> None:
+def print_tables(tables: list[Table], console: Console) -> None:
     """All tables, each section under a rule, in the terminal."""
-    from benchmarks.report.console import console as default
-
-    console = console or default
     section = None
     for table in tables:
         if table.section != section:

@@ -1,0 +1,137 @@
+"""The report's derived numbers: speedups, gradient-cost ratios and crossover sizes.
+
+Each returns a pandas frame so it can be checked against hand-computed values; sections turn
+them into tables and figures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from benchmarks.report.format import size_text
+from benchmarks.report.frame import SERIES, SIZE, prepared
+from benchmarks.store.runs import BASELINE
+
+GRIEWANK = (4.0, 5.0)  # reverse mode: gradient within a small constant of the loss
+EXACT_CHEAP = ("manual", "reverse-mode", "symbolic")  # methods the cheap-gradient bound covers
+
+
+def speedups(frame: pd.DataFrame, baseline: str = BASELINE) -> pd.DataFrame:
+    """Baseline median / median for every ok row with an ok baseline row; NaN otherwise.
+
+    The baseline is the same configuration in the same run (any device: NumPy runs on the
+    CPU); a run without it borrows it from the first run that has it (``baseline_run``).
+    """
+    frame = prepared(frame)
+    config = ["op", "steps_key", *SIZE, "d", "dtype", "threads"]
+    base = frame[(frame["impl"] == baseline) & (frame["status"] == "ok")]
+    base = base.sort_values(["run_index", "device"], key=lambda s: s if s.name != "device"
+                            else (s != "cpu"))
+    own = {(r["run"], *(r[c] for c in config)): r["median_s"] for _, r in base.iterrows()}
+    present = {(r["run"], *(r[c] for c in config))  # failed baselines too: never borrowed over
+               for _, r in frame[frame["impl"] == baseline].iterrows()}
+    any_run: dict[tuple, tuple[str, float]] = {}
+    for _, r in base.iterrows():
+        any_run.setdefault(tuple(r[c] for c in config), (r["run"], r["median_s"]))
+    values, sources = [], []
+    for _, row in frame.iterrows():
+        key = tuple(row[c] for c in config)
+        if (row["run"], *key) in own:
+            source, median = row["run"], own[(row["run"], *key)]
+        elif key in any_run and (row["run"], *key) not in present:
+            source, median = any_run[key]
+        else:
+            source, median = None, math.nan
+        ok = row["status"] == "ok" and row["median_s"] > 0
+        values.append(median / row["median_s"] if ok else math.nan)
+        sources.append(source)
+    out = frame.copy()
+    out["speedup"] = values
+    out["baseline_run"] = sources
+    return out
+
+
+def gradient_ratios(frame: pd.DataFrame) -> pd.DataFrame:
+    """time(value_and_grad) / time(loss) per series and size (the cheap-gradient ratio)."""
+    frame = prepared(frame)
+    keys = [*SERIES, *SIZE, "d", "dtype"]
+    ok = frame[frame["status"] == "ok"]
+    loss = ok[ok["op"] == "loss"].set_index(keys)["median_s"]
+    grad = ok[ok["op"] == "value_and_grad"].set_index(keys)
+    both = grad.join(loss.rename("loss_s"), how="inner")
+    both["ratio"] = both["median_s"] / both["loss_s"]
+    return both.reset_index()[[*keys, "method", "impl_order", "run_index", "median_s",
+                               "loss_s", "ratio"]]
+
+
+def crossover(points: Iterable[tuple[int, str, bool | None]]) -> tuple[str, int | None]:
+    """The smallest N from which on an implementation stays faster than the baseline.
+
+    ``points`` are (n, problem, faster) with faster None where undecidable (both failed).
+    Returns ("always", n0), ("never", None), ("N=…", n) or ("n/a", None).
+    """
+    decided = sorted(((n, p, f) for n, p, f in points if f is not None),
+                     key=lambda t: (t[1] != "five-point", t[0]))
+    if not decided:
+        return "n/a", None
+    if all(f for *_, f in decided):
+        return "always", decided[0][0]
+    if not decided[-1][2]:
+        return "never", None
+    start = len(decided)
+    while start > 0 and decided[start - 1][2]:
+        start -= 1
+    n, problem, _ = decided[start]
+    return size_text(problem, n), n
+
+
+def crossovers(frame: pd.DataFrame, baseline: str = BASELINE,
+               speed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per series, op and (d, dtype): where it becomes faster than the baseline for good.
+
+    A failed measurement (timeout, crash…) counts as slower; a size where the baseline
+    failed and the implementation did not counts as faster. ``speed``: ``speedups`` of the
+    frame, if already computed.
+    """
+    table = speed if speed is not None else speedups(frame, baseline)
+    base_ok = {tuple(r) for r in table[(table["impl"] == baseline)
+                                       & (table["status"] == "ok")][
+        ["run", "op", "steps_key", *SIZE, "d", "dtype", "threads"]].itertuples(index=False)}
+    rows = []
+    group_keys = [*SERIES, "op", "steps_key", "d", "dtype"]
+    for key, group in table[table["impl"] != baseline].groupby(group_keys, sort=False):
+        points = []
+        for _, r in group.iterrows():
+            if r["status"] == "ok" and not math.isnan(r["speedup"]):
+                faster: bool | None = bool(r["speedup"] > 1)
+            else:
+                source = r["baseline_run"] or r["run"]
+                has_base = (source, r["op"], r["steps_key"], r["problem"], r["n"], r["d"],
+                            r["dtype"], r["threads"]) in base_ok
+                if r["status"] == "ok":
+                    faster = True if not has_base else None
+                else:
+                    faster = False if has_base else None
+            points.append((int(r["n"]), r["problem"], faster))
+        text, n = crossover(points)
+        rows.append({**dict(zip(group_keys, key, strict=True)), "crossover": text,
+                     "crossover_n": n})
+    return pd.DataFrame(rows, columns=[*group_keys, "crossover", "crossover_n"])
+
+
+def expected_ratio(impl: str, method: str, d: int) -> str:
+    """What theory says time(value_and_grad)/time(loss) should be, as a short text."""
+    if method in EXACT_CHEAP:
+        return f"≤ {GRIEWANK[0]:g}–{GRIEWANK[1]:g} (Griewank)"
+    if method == "finite-difference":
+        if "forward" in impl:
+            return f"d+2 = {d + 2}"
+        return f"1+2(d+1) = {1 + 2 * (d + 1)}"
+    if method == "forward-mode":
+        return f"∝ d+1 = {d + 1} tangents"
+    if method == "complex-step":
+        return f"d+1 = {d + 1} complex losses"
+    return ""

@@ -1,0 +1,82 @@
+"""The neutral table every renderer draws: ``Table`` of ``Cell``, and the report's sections.
+
+Sections build these; ``render`` (terminal, Markdown) and ``html_report`` draw them. A cell
+keeps the number behind its text, so tests check values, not formatting.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmarks.report.format import number
+
+# the report's sections in the order they appear, with their headings
+SECTION_TITLES = {
+    "runs": "Runs",
+    "check": "Correctness",
+    "time": "Time per call",
+    "speedup": "Speedup",
+    "ratio": "Gradient cost",
+    "crossover": "Crossover sizes",
+    "compile": "Compile and first call",
+    "memory": "Peak memory",
+    "throughput": "Throughput",
+    "scaling": "Growth with the parameter count d",
+    "training": "Training runs",
+    "compare": "Comparison",
+}
+SECTIONS = tuple(s for s in SECTION_TITLES if s != "compare")  # what `report --tables` offers
+NOISY_FRACTION = 0.10  # a time whose IQR exceeds this share of its median is marked noisy
+
+
+@dataclass
+class Cell:
+    text: str
+    value: float | None = None  # the number behind the text, for tests and sorting
+    kind: str = ""  # "", status, noisy, good, warn, bad, muted, pass, fail
+    tip: str = ""  # details (HTML title attribute)
+
+
+@dataclass
+class Table:
+    section: str  # one of SECTION_TITLES
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    caption: str = ""
+    slug: str = ""
+    left: bool = False  # every column left-aligned (text, not numbers)
+
+    def cell(self, impl: str, column: str, run: str | None = None) -> Cell:
+        """The cell of implementation ``impl`` (and run label) in ``column``."""
+        index = self.columns.index(column)
+        has_run = "run" in self.columns
+        for row in self.rows:
+            if row[0].text == impl and (run is None or not has_run
+                                        or row[self.columns.index("run")].text == run):
+                return row[index]
+        raise KeyError(f"{impl} not in table {self.title!r}")
+
+
+def status_cell(row: Any) -> Cell:
+    """A measurement that has no number: its status, the message on hover."""
+    return Cell(str(row["status"]), kind="status", tip=str(row.get("message", "") or ""))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def time_cell(row: Any, scale: float) -> Cell:
+    """A median in the table's unit, marked ``!`` when noisy (flagged or IQR > 10%)."""
+    median, iqr = float(row["median_s"]), row.get("iqr_s")
+    iqr = math.nan if _missing(iqr) else float(iqr)
+    noisy = bool(row.get("noisy")) or (iqr / median > NOISY_FRACTION if median > 0
+                                        and not math.isnan(iqr) else False)
+    rounds = row.get("rounds")
+    tip = (f"median {median:.4g} s, IQR {iqr:.3g} s ({100 * iqr / median:.1f}%), "
+           f"{'?' if _missing(rounds) else int(rounds)} rounds")
+    return Cell(number(median / scale) + (" !" if noisy else ""), median,
+                "noisy" if noisy else "", tip)
