@@ -2,8 +2,8 @@
 
 The graph is read with ``ast`` from the source, so it sees every import: at the top, inside
 functions (lazy imports) and under ``TYPE_CHECKING``. Layers, top to bottom:
-``cli`` → ``report`` / ``measure`` / ``check`` → ``store`` → ``impls``; ``report`` may also
-read ``check``; ``suite`` (pytest-benchmark) may import anything but ``cli``; nothing imports
+``cli`` → ``report`` / ``measure`` / ``check`` / ``explain`` → ``store`` → ``impls``;
+``report`` may also read ``check`` and ``explain``; ``suite`` (pytest-benchmark) may import anything but ``cli``; nothing imports
 ``cli``; ``impls`` never imports ``benchmarks``. A failure names the offending edge with the
 file and line of the import.
 """
@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("benchmarks", "impls")
 # layer -> the layers it may import (its own always allowed)
 ALLOWED = {
-    "cli": {"report", "measure", "check", "store", "impls", "root"},
-    "report": {"check", "store", "impls", "root"},
+    "cli": {"report", "measure", "check", "explain", "store", "impls", "root"},
+    "report": {"check", "explain", "store", "impls", "root"},
+    "explain": {"check", "store", "impls", "root"},
     "measure": {"store", "impls", "root"},
     "check": {"store", "impls", "root"},
     "store": {"impls", "root"},
