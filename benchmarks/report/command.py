@@ -128,8 +128,18 @@ def write_files(out: Path, runs: list[Run], tables: list[Table], plots: list[Plo
     sources = [str(r.path) for r in runs]
     (out / REPORT_MD).write_text(render.markdown_document(tables, plots, notes, title, sources),
                                  encoding="utf-8")
-    (out / REPORT_HTML).write_text(html_report.document(tables, plots, notes, title, sources),
-                                   encoding="utf-8")
+    explain = explain_section(out / PLOTS) if plots else ""
+    (out / REPORT_HTML).write_text(html_report.document(tables, plots, notes, title, sources,
+                                                        explain), encoding="utf-8")
+
+
+def explain_section(folder: Path) -> str:
+    """The update rule worked out on the five-point problem (``updatebench explain``'s figures
+    and tables) for the HTML report; NumPy only, so it adds a second or two, not a framework."""
+    from benchmarks.explain.html import report_section
+    from impls.problem import five_point
+
+    return report_section(five_point(), folder / "explain", ["numpy-manual"])
 
 
 def run(args: argparse.Namespace) -> int:

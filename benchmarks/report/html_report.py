@@ -93,8 +93,9 @@ def figure_html(plot: Plot, index: int) -> str:
 
 
 def document(tables: list[Table], plots: list[Plot], notes: list[str], title: str,
-             sources: list[str]) -> str:
-    """The whole page: notes first, then one section per kind of table with its figures."""
+             sources: list[str], explain: str = "") -> str:
+    """The whole page: notes first, then one section per kind of table with its figures, and
+    ``explain`` (a ready ``<section id="explain">``) last."""
     sections: dict[str, list[str]] = {}
     for table in tables:
         sections.setdefault(table.section, []).append(table_html(table))
@@ -104,8 +105,11 @@ def document(tables: list[Table], plots: list[Plot], notes: list[str], title: st
                                                             if s not in SECTION_TITLES]
     nav = "".join(f'<li><a href="#section-{s}">{html.escape(SECTION_TITLES.get(s, s))}</a></li>'
                   for s in order)
+    if explain:
+        nav += '<li><a href="#explain">Explain: why the update rule works</a></li>'
     body = "\n".join(f'<section id="section-{s}"><h2>{html.escape(SECTION_TITLES.get(s, s))}'
                      f"</h2>\n" + "\n".join(sections[s]) + "</section>" for s in order)
+    body += "\n" + explain
     note_html = ""
     if notes:
         items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
