@@ -37,10 +37,14 @@ def finite_failures(op: str, where: str, value: float | None, vector: np.ndarray
     if value is not None and not math.isfinite(value):
         out.append(("nonfinite", f"{op} at {where} returns a loss of {value}"))
     if vector is not None and not np.isfinite(vector).all():
-        names = component_names(vector.size - 1)
-        bad = [names[j] for j in np.flatnonzero(~np.isfinite(vector))]
+        bad = np.flatnonzero(~np.isfinite(vector))
+        if what == "the loss curve":
+            place = f"first at step {bad[0]}"
+        else:
+            names = component_names(vector.size - 1)
+            place = ", ".join(names[j] for j in bad)
         out.append(("nonfinite", f"{op} at {where} returns {nonfinite(vector)} in {what} "
-                    f"({', '.join(bad)})"))
+                    f"({place})"))
     return out
 
 

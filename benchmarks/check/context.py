@@ -38,6 +38,9 @@ def prepare(problem: Problem, steps: int, seed: int = 0, device: str = "cpu") ->
                    reference_trajectory(problem, steps))
 
 
+MAX_MESSAGES = 4
+
+
 @dataclass
 class ImplCheck:
     """One implementation's verdict, the checks that failed, and the numbers behind it."""
@@ -50,14 +53,21 @@ class ImplCheck:
     details: dict[str, Any] = field(default_factory=dict)
     grads: dict[str, list[float]] = field(default_factory=dict)
 
+    def note(self, why: str) -> None:
+        """Keep the first few messages; count the rest (every check code stays listed)."""
+        if len(self.failures) < MAX_MESSAGES:
+            self.failures.append(why)
+        else:
+            self.details["more_failures"] = self.details.get("more_failures", 0) + 1
+
     def fail(self, check: str, why: str) -> None:
         self.status = "fail" if self.status == "pass" else self.status
-        self.failures.append(why)
+        self.note(why)
         if check not in self.failed_checks:
             self.failed_checks.append(check)
 
     def error(self, check: str, why: str) -> None:
         self.status = "error"
-        self.failures.append(why)
+        self.note(why)
         if check not in self.failed_checks:
             self.failed_checks.append(check)

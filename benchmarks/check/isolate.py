@@ -59,7 +59,8 @@ def run_child(job: dict[str, Any], timeout: float = DEFAULT_TIMEOUT_S) -> Any:
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-                raise ChildFailed(f"no result within {timeout:g} s (hangs?); killed") from None
+                raise ChildFailed(f"gave no result within {timeout:g} s (hangs?) and was "
+                                  "killed") from None
             except BaseException:
                 child.kill()
                 child.wait()

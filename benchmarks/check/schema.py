@@ -91,7 +91,8 @@ def agreement(results: list[ImplCheck], context: Context, label: str) -> dict[st
     """Pairwise scaled differences max_j |g_a − g_b| / S_j; within tol_a + tol_b or not."""
     problem, theta = context.problem, context.points[label]
     scale = context.references[label].grad_scale
-    grads = {r.name: np.asarray(r.grads[label]) for r in results if label in r.grads}
+    grads = {r.name: np.asarray(r.grads[label]) for r in results
+             if label in r.grads and np.isfinite(r.grads[label]).all()}
     tols = {n: tolerance.grad_tolerance(problem, theta, error_model_of(n)) for n in grads}
     names = list(grads)
     diffs = [[np.abs(grads[a] - grads[b]) for b in names] for a in names]
@@ -103,7 +104,9 @@ def agreement(results: list[ImplCheck], context: Context, label: str) -> dict[st
 
 
 def implementation(r: ImplCheck) -> dict[str, Any]:
-    return {"name": r.name, "method": r.method, "status": r.status, "failures": r.failures,
+    more = r.details.get("more_failures", 0)
+    failures = r.failures + ([f"… and {more} more failures"] if more else [])
+    return {"name": r.name, "method": r.method, "status": r.status, "failures": failures,
             "failed_checks": r.failed_checks, **r.details}
 
 

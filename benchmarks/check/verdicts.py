@@ -32,11 +32,12 @@ def checked_in_child(name: str, context: Context, plugin: str | None,
                             "context": context}, timeout)
     except ChildFailed as failure:
         result = ImplCheck(name)
-        result.error("isolation", f"the check's child process {failure}")
+        result.error("isolation", f"its check process {failure}")
         return result
     if isinstance(result, dict):  # the plugin could not be loaded again in the child
-        result = ImplCheck(name)
-        result.error("isolation", f"in the child process: {result}")
+        entry = ImplCheck(name)
+        entry.error("isolation", f"in its check process: {result.get('registry_error')}")
+        return entry
     return result
 
 
