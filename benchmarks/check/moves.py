@@ -60,11 +60,14 @@ def reference_trajectory(problem: Problem, steps: int) -> tuple[np.ndarray, np.n
 
 
 def training(caller: Caller, problem: Problem, steps: int, model: str,
-             trajectory: tuple[np.ndarray, np.ndarray]) -> tuple[dict[str, Any], list[Failure]]:
+             trajectory: tuple[np.ndarray, np.ndarray], start: ref.Reference
+             ) -> tuple[dict[str, Any], list[Failure]]:
     """k steps from θ0 on the path of exact descent within the propagated tolerance.
 
     Error per step is at most η·tol(θ_t) (the a-priori rule) plus u|θ_t| from storing θ in
-    the dtype; for a non-expansive step (η below 2/λ_max) these add up over k steps.
+    the dtype; for a non-expansive step (η below 2/λ_max) these add up over k steps. The
+    curve's first value is L(θ0) itself, held to the tight point tolerance (an off-by-one
+    curve that records L(θ_1) first hides inside the propagated one).
     """
     (final, losses), (final2, losses2) = caller("train", problem.theta0, "θ0", steps)
     thetas, ref_losses = trajectory
@@ -91,6 +94,10 @@ def training(caller: Caller, problem: Problem, steps: int, model: str,
         at = int(np.argmax(np.abs(losses - ref_losses)))
         failures.append(("train-losses", f"train from θ0: the loss curve leaves exact descent "
                          f"by {loss_err / loss_tol:.3g}× its tolerance (worst at step {at})"))
+    first_over = abs(losses[0] - float(start.loss)) / tolerance.loss_tolerance(problem, thetas[0])
+    if not failures and first_over > 1:
+        failures.append(("train-losses", f"train from θ0: the loss curve's first value is "
+                         f"not L(θ0) (off by {first_over:.3g}× its tolerance)"))
     falls = bool(losses[-1] < losses[0])
     if not failures and not falls:
         failures.append(("train-decrease", "train from θ0: the loss does not decrease"))

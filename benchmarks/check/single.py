@@ -50,7 +50,8 @@ def run_moves(result: ImplCheck, caller: Caller, context: Context,
             result.fail("descent", "descent at the probe: a small step along −g does not "
                         "decrease the loss")
     result.details["train"], failures = moves.training(caller, problem, context.steps,
-                                                       cls.error_model, context.trajectory)
+                                                       cls.error_model, context.trajectory,
+                                                       context.references["theta0"])
     for check, why in failures:
         result.fail(check, why)
 
