@@ -10,6 +10,7 @@ agreeing with a wrong neighbour. The parent computes the shared, slow part once
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from benchmarks.check import schema
@@ -42,33 +43,38 @@ def checked_in_child(name: str, context: Context, plugin: str | None,
 
 
 def check_all(context: Context, names: list[str], isolate: bool, timeout: float,
-              plugins: dict[str, str], progress: Callable[[str], None] | None
-              ) -> list[ImplCheck]:
-    results = []
-    for name in names:
+              plugins: dict[str, str], progress: Callable[[str], None] | None,
+              jobs: int = 1) -> list[ImplCheck]:
+    """Verdicts in the order of ``names``; up to ``jobs`` child processes at a time."""
+
+    def one(name: str) -> ImplCheck:
         if progress:
             progress(name)
         if isolate:
-            results.append(checked_in_child(name, context, plugins.get(name), timeout))
-        else:
-            results.append(check_one(registry.get(name), context))
-    return results
+            return checked_in_child(name, context, plugins.get(name), timeout)
+        return check_one(registry.get(name), context)
+
+    if not isolate or jobs <= 1:
+        return [one(name) for name in names]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(one, names))
 
 
 def run_check(problem: Problem, names: list[str], unavailable: dict[str, str], steps: int,
               seed: int = 0, device: str = "cpu", progress=None, *,
               timeout: float = DEFAULT_TIMEOUT_S, isolate: bool = True,
               plugins: dict[str, str] | None = None,
-              broken: dict[str, str] | None = None) -> dict[str, Any]:
+              broken: dict[str, str] | None = None, jobs: int = 2) -> dict[str, Any]:
     """Everything ``updatebench check`` reports, as one JSON-ready dictionary.
 
     ``plugins`` maps plugin implementations to their files (default: the plugins loaded in
     this process), so a child can load them again; ``broken`` names things that could not
-    even be loaded (a plugin that died at import), recorded as errors with their cause.
+    even be loaded (a plugin that died at import), recorded as errors with their cause;
+    ``jobs`` child processes run at a time, each checking one implementation.
     """
     context = prepare(problem, steps, seed, device)
     paths = plugin_paths() if plugins is None else plugins
-    results = check_all(context, names, isolate, timeout, paths, progress)
+    results = check_all(context, names, isolate, timeout, paths, progress, jobs)
     for name, why in (broken or {}).items():
         entry = ImplCheck(name)
         entry.error("isolation", why)
