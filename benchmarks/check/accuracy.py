@@ -91,20 +91,24 @@ def accuracy(caller: Caller, problem: Problem, label: str, theta: np.ndarray,
                 found.append((check, f"{op} at {where}{call}: the loss off the reference by "
                               f"{r:.3g}× its tolerance ({loss:.10g} vs {exact_loss:.10g})"))
         failures += found
-    diff = np.abs(grad - exact.grad)
+    # NaN compares false everywhere: a non-finite result is infinitely wrong, not unknown
+    diff = np.nan_to_num(np.abs(grad - exact.grad), nan=np.inf)
+    loss_error, op_error = (float(np.nan_to_num(abs(v - exact_loss), nan=np.inf))
+                            for v in (value, plain))
     return {
         "theta": theta.tolist(), "z_range": probes.z_range(problem, theta),
         "loss": value, "loss_from_loss_op": plain, "grad": grad.tolist(),
         "reference_loss": mpmath.nstr(exact.loss, 25),
         "reference_grad": exact.grad.tolist(), "reference_method": exact.method,
-        "loss_error": abs(value - exact_loss) / exact.loss_scale,
-        "loss_op_error": abs(plain - exact_loss) / exact.loss_scale,
+        "loss_error": loss_error / exact.loss_scale,
+        "loss_op_error": op_error / exact.loss_scale,
         "loss_tolerance": loss_tol / exact.loss_scale,
         "loss_tolerance_abs": loss_tol,
         "grad_error": float(np.max(diff / exact.grad_scale)),
         "grad_tolerance": float(np.max(grad_tol / exact.grad_scale)),
         "grad_tolerance_abs": grad_tol.tolist(),
-        "grad_rho": float(np.max(diff / np.maximum(1.0, np.abs(grad) + np.abs(exact.grad)))),
+        "grad_rho": float(np.nan_to_num(np.max(diff / np.maximum(
+            1.0, np.abs(grad) + np.abs(exact.grad))), nan=np.inf)),
         "error_over_tolerance": math.inf if failures and failures[0][0] == "nonfinite"
         else float(max(ratios)),
     }, failures

@@ -134,7 +134,8 @@ def run(args: argparse.Namespace) -> int:
     with console.status("checking") as status:
         report = run_check(problem, names, unavailable, steps, seed=args.seed,
                            device=args.device, progress=progress, timeout=args.timeout,
-                           plugins=found, broken=broken)
+                           plugins=found, broken=broken,
+                           jobs=1 if args.log_progress else 2)  # the log names one at a time
     show_check(report)
     if json_path is not None:
         json_path.write_text(schema.dumps(report))
