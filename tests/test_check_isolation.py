@@ -97,6 +97,17 @@ def test_mutation_is_caught_in_process_too():
     assert check_one(NumpyManual, context).status == "pass"
 
 
+def test_writing_into_x_fails_and_leaves_the_shared_data_alone():
+    from tests.plugins import hostile
+
+    context = prepare(five_point(), 5)
+    before = context.problem.x.copy()
+    result = check_one(hostile.CentresX, context)
+    assert result.status == "fail" and result.failed_checks == ["mutation"]
+    assert result.failures == ["value_and_grad at θ0 mutates its input x"]
+    assert np.array_equal(context.problem.x, before)
+
+
 def test_nan_from_the_loss_op_only_fails_and_json_stays_strict(capsys, tmp_path):
     code, _, _, by_name, _, text = check(capsys, tmp_path, "--plugin", HOSTILE,
                                          "--impl", "nan-loss-only", "--impl", "numpy-manual")
