@@ -47,23 +47,23 @@ def test_a_crashing_implementation_is_an_error_and_the_others_pass(capsys, tmp_p
 
 def test_a_hanging_implementation_is_killed_at_the_timeout(capsys, tmp_path):
     path = tmp_path / "check.json"
-    code = main(["check", "--steps", "10", "--timeout", "4", "--json", str(path),
+    code = main(["check", "--steps", "10", "--timeout", "8", "--json", str(path),
                  "--plugin", FAULTY, "--impl", "hanging", "--impl", "numpy-manual"])
     capsys.readouterr()
     by_name = {r["name"]: r for r in json.loads(path.read_text())["implementations"]}
     assert code == 1
-    assert "no result within 4 s" in by_name["hanging"]["failures"][0]
+    assert "no result within 8 s" in by_name["hanging"]["failures"][0]
     assert by_name["numpy-manual"]["status"] == "pass"
 
 
 @pytest.mark.parametrize("plugin, cause", [
     ("exits_at_import.py", "called sys.exit(0) while importing the plugin"),
     ("crashes_at_import.py", "exited with status 7"),
-    ("hangs_at_import.py", "no result within 4 s"),
+    ("hangs_at_import.py", "no result within 8 s"),
 ])
 def test_a_plugin_that_dies_at_import_is_an_error_not_exit_0(capsys, tmp_path, plugin, cause):
     path = tmp_path / "check.json"
-    code = main(["check", "--steps", "10", "--timeout", "4", "--json", str(path),
+    code = main(["check", "--steps", "10", "--timeout", "8", "--json", str(path),
                  "--plugin", str(PLUGINS / plugin), "--impl", "numpy-manual"])
     out, _ = capsys.readouterr()
     by_name = {r["name"]: r for r in json.loads(path.read_text())["implementations"]}

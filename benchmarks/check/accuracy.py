@@ -20,6 +20,7 @@ from benchmarks.check.tolerance import loss_tolerance
 from impls.problem import Problem
 
 Failure = tuple[str, str]  # (which check, message)
+SECOND = " (second call of the same bound call: does it change its own input?)"
 
 
 def component_names(d: int) -> list[str]:
@@ -78,8 +79,7 @@ def accuracy(caller: Caller, problem: Problem, label: str, theta: np.ndarray,
     failures = (finite_failures("value_and_grad", where, value, grad)
                 + finite_failures("loss", where, plain, None))
     ratios = [0.0]
-    for call, (v, g, p) in (("", (value, grad, plain)),
-                            (" (second call of the same bound call)", (value2, grad2, plain2))):
+    for call, (v, g, p) in (("", (value, grad, plain)), (SECOND, (value2, grad2, plain2))):
         if failures:
             break
         ratio, found = gradient_failures("value_and_grad", where, g, exact.grad, grad_tol, call)

@@ -9,7 +9,7 @@ import numpy as np
 
 from benchmarks.check import reference as ref
 from benchmarks.check import tolerance
-from benchmarks.check.accuracy import Failure, component_names, finite_failures
+from benchmarks.check.accuracy import SECOND, Failure, component_names, finite_failures
 from benchmarks.check.calls import Caller
 from impls.problem import Problem
 
@@ -40,7 +40,7 @@ def step(caller: Caller, problem: Problem, theta: np.ndarray, where: str,
     worst = float(np.nan_to_num(ratio, nan=np.inf).max())
     if not failures and worst > 1:
         row, j = np.unravel_index(int(np.argmax(np.nan_to_num(ratio, nan=np.inf))), ratio.shape)
-        call = " (second call of the same bound call)" if row else ""
+        call = SECOND if row else ""
         failures.append(("step", f"step at {where}{call}: {component_names(problem.d)[j]} of "
                          f"θ − η∇L off by {worst:.3g}× its tolerance"))
     return {"theta_next": stepped.tolist(), "expected": expected.tolist(),
