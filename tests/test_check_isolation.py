@@ -130,3 +130,23 @@ def test_a_plugin_that_raises_at_import_is_still_bad_input(capsys):
     code = main(["check", "--plugin", str(PLUGINS / "broken_import.py")])
     _, err = capsys.readouterr()
     assert code == 2 and "failed to import" in err and err.count("\n") == 1
+
+
+def test_a_plugin_may_not_take_a_built_in_name(capsys):
+    code = main(["check", "--plugin", str(PLUGINS / "takes_builtin_name.py")])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1
+    assert "'numpy-manual' is already registered by impls.numpy_manual" in err
+
+
+def test_run_check_in_process_isolates_plugins_loaded_here():
+    """The sweep calls run_check in its own process, plugins loaded: each goes to a child."""
+    from benchmarks.check.verdicts import run_check
+    from impls import registry
+
+    registry.load_plugin(FAULTY)
+    report = run_check(five_point(), ["crashing", "numpy-manual"], {}, 5, timeout=60)
+    by_name = {r["name"]: r for r in report["implementations"]}
+    assert "exited with status 3" in by_name["crashing"]["failures"][0]
+    assert by_name["numpy-manual"]["status"] == "pass" and not report["passed"]
+    json.dumps(report, allow_nan=False)

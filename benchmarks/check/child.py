@@ -42,9 +42,11 @@ def discover(job: dict[str, Any]) -> dict[str, Any]:
     from impls import registry
 
     try:
-        names = registry.load_plugin(job["plugin"])
+        added = registry.load_plugin(job["plugin"])
     except registry.RegistryError as error:
         return {"registry_error": str(error)}
+    # a plugin that imports a built-in module registers that built-in too: not its own
+    names = [n for n in added if not registry.get(n).__module__.startswith("impls.")]
     return {"names": names,
             "unavailable": {n: r for n in names
                             if (r := registry.get(n).unavailable_reason(job["device"]))}}

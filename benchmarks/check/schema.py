@@ -11,7 +11,7 @@ probes and a-priori tolerances):
 - ``reference``: label -> {method, loss (30 digits), grad, loss_scale Σ½r², grad_scale
   S_j = Σ|δ_i x̃_ij|}; ``reference_trajectory``: {final_theta, losses};
 - ``implementations``: one per implementation: name, method, status (pass, fail, error,
-  unavailable), failures (messages), failed_checks (codes: gradient, loss, loss-op,
+  unavailable), error_model, failures (messages), failed_checks (codes: gradient, loss, loss-op,
   nonfinite, shape, mutation, step, taylor, descent, train-theta, train-losses,
   train-decrease, error, isolation), gradient_at_<label> per point (theta, z_range, loss,
   loss_from_loss_op, grad, reference_*, loss_error, loss_op_error, loss_tolerance and
@@ -37,7 +37,6 @@ import numpy as np
 from benchmarks.check import probes, tolerance
 from benchmarks.check.context import Context, ImplCheck
 from benchmarks.check.errormodel import MODELS
-from impls import registry
 from impls.problem import Problem
 
 SCHEMA_VERSION = 2
@@ -80,20 +79,14 @@ def problem_record(problem: Problem) -> dict[str, Any]:
     return record
 
 
-def error_model_of(name: str) -> str:
-    try:
-        return registry.get(name).error_model
-    except registry.RegistryError:
-        return "exact"
-
-
 def agreement(results: list[ImplCheck], context: Context, label: str) -> dict[str, Any]:
     """Pairwise scaled differences max_j |g_a − g_b| / S_j; within tol_a + tol_b or not."""
     problem, theta = context.problem, context.points[label]
     scale = context.references[label].grad_scale
+    models = {r.name: r.details.get("error_model", "exact") for r in results}
     grads = {r.name: np.asarray(r.grads[label]) for r in results
              if label in r.grads and np.isfinite(r.grads[label]).all()}
-    tols = {n: tolerance.grad_tolerance(problem, theta, error_model_of(n)) for n in grads}
+    tols = {n: tolerance.grad_tolerance(problem, theta, models[n]) for n in grads}
     names = list(grads)
     diffs = [[np.abs(grads[a] - grads[b]) for b in names] for a in names]
     return {"names": names, "at": label,

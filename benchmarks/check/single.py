@@ -59,6 +59,7 @@ def run_moves(result: ImplCheck, caller: Caller, context: Context,
 def check_one(cls: type[Implementation], context: Context) -> ImplCheck:
     """Every check on one implementation class; it breaks in any way, the verdict says how."""
     result = ImplCheck(cls.name, method=cls.method)
+    result.details["error_model"] = getattr(cls, "error_model", "exact")
     problem = context.problem
     if problem.dtype not in cls.dtypes:
         result.status = "unavailable"

@@ -66,7 +66,11 @@ def discover(paths: list[str], device: str, timeout: float
             continue
         if "registry_error" in result:
             raise UsageError(result["registry_error"])
+        builtin = {n for names in registry.BUILTIN_MODULES.values() for n in names}
         for name in result["names"]:
+            if name in builtin:
+                raise UsageError(f"plugin {path} registers {name!r}, the name of a built-in "
+                                 "implementation: choose another name")
             if name in found:
                 raise UsageError(f"implementation name {name!r} is registered by two plugins")
             found[name] = str(file.resolve())
@@ -92,6 +96,10 @@ def choose(args: argparse.Namespace, found: dict[str, str], unavailable: dict[st
             else ([], {})
     except registry.RegistryError as error:
         raise UsageError(str(error)) from None
+    if not wanted:  # built-ins only: plugins loaded into this process earlier do not count
+        builtin = {n for module in registry.BUILTIN_MODULES.values() for n in module}
+        names = [n for n in names if n in builtin]
+        more = {n: why for n, why in more.items() if n in builtin}
     reasons.update(more)
     reasons.update({n: unavailable[n] for n in plugin_names if n in unavailable})
     return names + [n for n in plugin_names if n not in unavailable], reasons
