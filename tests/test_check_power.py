@@ -105,7 +105,7 @@ def test_forward_difference_bound_is_tight_where_the_old_one_was_loose():
     assert np.all(tol < 1e-5 * np.abs(exact.grad))  # the old a-priori bound allowed ~1e-2
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 2000), d=st.integers(1, 8), seed=st.integers(0, 2**16),
        dtype=st.sampled_from(["float64", "float32"]), reach=st.floats(1.0, 50.0))
 def test_no_false_alarm_on_generated_problems(n, d, seed, dtype, reach):
