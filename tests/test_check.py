@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from benchmarks.check import tolerance
-from benchmarks.check import verdicts as check
+from benchmarks.check import reference, tolerance
 from benchmarks.cli.main import main
-from impls import registry, synthetic
+from impls import registry
 from tests.conftest import AVAILABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 WRONG = str(ROOT / "examples" / "plugin_wrong_gradient.py")
 GOOD_PLUGIN = str(ROOT / "examples" / "plugin_numpy_float.py")
 PLUGINS = ROOT / "tests" / "plugins"
-# torch-compile builds C++ kernels for every new shape (~2 s each); the conformance tests
-# cover it on fixed shapes, the property-based test draws a new shape per example.
-QUICK_TO_PREPARE = [name for name in AVAILABLE if name != "torch-compile"]
 
 
 def run(capsys, *argv):
@@ -91,9 +86,16 @@ def test_unavailable_implementation_is_reported_and_the_rest_runs(capsys, monkey
     assert code == 0 and "ghostlib is not installed" in out
 
 
+@pytest.mark.skipif(shutil.which("nvidia-smi") is not None, reason="this machine has a GPU")
 def test_cuda_is_reported_unavailable_without_a_gpu(capsys):
     code, out, _ = run(capsys, "list", "--device", "cuda")
-    assert code == 0 and "no" in out
+    assert code == 0
+    cells = {row[0]: row for row in (
+        [c.strip() for c in line.split("│")[1:-1]] for line in out.splitlines()
+        if line.startswith("│"))}
+    for name in AVAILABLE:
+        available_here = cells[name][4]
+        assert available_here.startswith("no: ") and len(available_here) > 8, cells[name]
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -112,6 +114,11 @@ def test_cuda_is_reported_unavailable_without_a_gpu(capsys):
     (["check", "--plugin", str(PLUGINS / "registers_nothing.py")], "registers no implementation"),
     (["check", "--n", "10**11"], "GiB, more than the"),
     (["check", "--json", "/no/such/folder/out.json"], "does not exist"),
+    (["check", "--json", "/"], "it is a folder"),
+    (["check", "--seed", "-1"], "--seed must be at least 0"),
+    (["check", "--timeout", "0"], "timeout must be a positive number"),
+    (["check", "--timeout", "nan"], "timeout must be a positive number"),
+    (["check", "--timeout", "inf"], "timeout must be a positive number"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_gives_one_line_and_exit_2(capsys, argv, message):
@@ -128,21 +135,8 @@ def test_memory_refusal_happens_before_allocating(capsys):
 
 def test_tolerances_are_tight_enough_to_catch_a_small_error(small):
     theta = np.array([0.3, -0.7, 1.1, 0.2])
-    exact = check.ref.reference(small, theta)
+    exact = reference.reference(small, theta)
     tol = tolerance.grad_tolerance(small, theta, "exact")
     assert np.all(tol < 1e-6 * np.abs(exact.grad).max())  # a 1e-6 relative error is caught
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(1, 30), d=st.integers(1, 4), seed=st.integers(0, 2**16),
-       dtype=st.sampled_from(["float64", "float32"]))
-def test_all_implementations_agree_on_random_small_problems(n, d, seed, dtype):
-    problem = synthetic(n, d, seed=seed, dtype=dtype)
-    theta = np.random.default_rng(seed).normal(0, 1.5, d + 1).astype(dtype).astype(float)
-    exact = check.ref.reference(problem, theta)
-    for name in QUICK_TO_PREPARE:
-        impl = registry.get(name)()
-        impl.prepare(problem)
-        _, grad = impl.value_and_grad(theta)
-        tol = tolerance.grad_tolerance(problem, theta, impl.error_model)
-        assert np.all(np.abs(grad - exact.grad) <= tol), name

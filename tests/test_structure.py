@@ -3,9 +3,9 @@
 The graph is read with ``ast`` from the source, so it sees every import: at the top, inside
 functions (lazy imports) and under ``TYPE_CHECKING``. Layers, top to bottom:
 ``cli`` → ``report`` / ``measure`` / ``check`` / ``explain`` → ``store`` → ``impls``;
-``report`` may also read ``check`` and ``explain``; ``suite`` (pytest-benchmark) may import anything but ``cli``; nothing imports
-``cli``; ``impls`` never imports ``benchmarks``. A failure names the offending edge with the
-file and line of the import.
+``report`` may also read ``check`` and ``explain``; ``suite`` (pytest-benchmark) may import
+anything but ``cli``; nothing imports ``cli``; ``impls`` never imports ``benchmarks``. A
+failure names the offending edge with the file and line of the import.
 """
 
 from __future__ import annotations

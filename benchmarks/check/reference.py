@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
+from benchmarks.check.terms import terms
 from impls.problem import Problem
 
 MPMATH_LIMIT = 20_000
@@ -24,13 +25,13 @@ DIGITS = 40
 class Reference:
     loss: mpmath.mpf
     grad: np.ndarray  # float64, correctly rounded from the high-precision value
-    loss_scale: float  # S_L = Σ a_i: the natural size of rounding errors in L
-    grad_scale: np.ndarray  # S_j = Σ |x̃_ij| a_i, per component of θ
+    loss_scale: float  # Σ_i ½ r_i²: the size of the loss's terms
+    grad_scale: np.ndarray  # S_j = Σ_i |δ_i x̃_ij|: the size of the terms of ∂L/∂θ_j
     method: str
 
 
 def point_weights(problem: Problem, theta: np.ndarray) -> np.ndarray:
-    """a_i = (1 + |y_i|)(1 + Σ_k |x_ik w_k| + |b|): a bound on what rounding in point i scales with.
+    """a_i = (1 + |y_i|)(1 + Σ_k |x_ik w_k| + |b|), for the a-priori training rule.
 
     The first factor bounds |σ − y|; the second bounds the magnitude of the terms summed into
     z, whose rounding error σ' ≤ 1/4 carries into the loss and the gradient.
@@ -47,9 +48,9 @@ def scales(problem: Problem, theta: np.ndarray) -> tuple[float, np.ndarray]:
     return float(a.sum()), grad_scale
 
 
-def _exact_sum(terms: np.ndarray) -> mpmath.mpf:
-    hi = terms.astype(np.float64)
-    lo = (terms - hi.astype(terms.dtype)).astype(np.float64)
+def _exact_sum(values: np.ndarray) -> mpmath.mpf:
+    hi = values.astype(np.float64)
+    lo = (values - hi.astype(values.dtype)).astype(np.float64)
     return mpmath.mpf(math.fsum(np.concatenate([hi, lo]).tolist()))
 
 
@@ -99,8 +100,11 @@ def _evaluate(problem: Problem, theta: np.ndarray, with_grad: bool):
 def reference(problem: Problem, theta: np.ndarray) -> Reference:
     theta = np.asarray(theta, dtype=np.float64)
     loss, grad, method = _evaluate(problem, theta, with_grad=True)
-    loss_scale, grad_scale = scales(problem, theta)
-    return Reference(loss, np.array([float(g) for g in grad]), loss_scale, grad_scale, method)
+    t = terms(problem, theta)
+    floor = np.finfo(np.float64).tiny  # scaled errors stay finite where every term underflows
+    return Reference(loss, np.array([float(g) for g in grad]),
+                     max(float(t.loss_terms.sum()), floor),
+                     np.maximum(t.grad_terms.sum(axis=0), floor), method)
 
 
 def reference_loss(problem: Problem, theta: np.ndarray) -> mpmath.mpf:

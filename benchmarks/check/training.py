@@ -66,7 +66,7 @@ def agreement(folder: Path, rows: list[dict[str, Any]], seed: int = 0) -> list[d
         u = tolerance.unit_roundoff(dtype)
         for name, key in names.items():
             theta = np.array(runs[key]["final_theta"])
-            tol = sum(tolerance.grad_tolerance(problem, t, error_model(m))
+            tol = sum(tolerance.apriori_grad_tolerance(problem, t, error_model(m))
                       for t in (theta, base_theta) for m in (name, base)) / 2
             bound = 4 * steps * (problem.eta * tol + 8 * u * np.maximum(abs(theta),
                                                                       abs(base_theta)))

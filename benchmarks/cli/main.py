@@ -8,7 +8,6 @@ import importlib.util
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from benchmarks.cli import explain as explain_command
 from benchmarks.cli.problem_args import add_data_options, spec_from
@@ -122,6 +121,7 @@ def add_sweep_options(parser: argparse.ArgumentParser) -> None:
 
 # commands that live in their own module: add_arguments(parser) and run(args) -> exit status
 EXTENSIONS = {
+    "check": ("benchmarks.cli.check", "gradient correctness against a reference"),
     "report": ("benchmarks.report.command", "tables, plots and an HTML report from run folders"),
     "compare": ("benchmarks.report.compare", "two runs side by side, with significance"),
     "derive": ("benchmarks.check.derive", "the gradient derived symbolically by SymPy"),
@@ -137,13 +137,6 @@ def build_parser() -> Parser:
     listing = commands.add_parser("list", help="implementations and whether they run here")
     add_common(listing)
     listing.add_argument("--device", default="cpu")
-    check = commands.add_parser("check", help="gradient correctness against a reference")
-    add_common(check)
-    add_problem(check)
-    check.add_argument("--steps", type=count("steps"), default=None,
-                       help="training steps compared (default 1000 five-point, 100 synthetic)")
-    check.add_argument("--json", metavar="PATH", help="write every number to this JSON file")
-    check.add_argument("--log-progress", action="store_true", help=argparse.SUPPRESS)
     sweep = commands.add_parser("sweep", help="time implementations over sizes and operations")
     add_common(sweep)
     add_sweep_options(sweep)
@@ -203,31 +196,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from benchmarks.check.verdicts import run_check
-    from benchmarks.report.console import console, show_check
-
-    names, unavailable = selected(args)
-    problem = make_problem(args, copies=max(1, len(names)) + 4)
-    steps = args.steps or (1000 if problem.kind == "five-point" else 100)
-    json_path = Path(args.json) if args.json else None
-    if json_path is not None and not json_path.parent.is_dir():
-        raise UsageError(f"cannot write {json_path}: folder {json_path.parent} does not exist")
-    def progress(name: str) -> None:
-        status.update(f"checking {name}")
-        if args.log_progress:  # the sweep reads this to tell which implementation crashed
-            print(f"checking {name}", file=sys.stderr, flush=True)
-
-    with console.status("checking") as status:
-        report = run_check(problem, names, unavailable, steps, seed=args.seed,
-                           device=args.device, progress=progress)
-    show_check(report)
-    if json_path is not None:
-        json_path.write_text(json.dumps(report, indent=1))
-        console.print(f"wrote {json_path}")
-    return EXIT_OK if report["passed"] else EXIT_FAILED
-
-
 def cmd_main(args: argparse.Namespace) -> int:
     """A quick sweep (with its five-point check), then its report; plugins are loaded."""
     from benchmarks.cli import sweep as sweep_command
@@ -262,14 +230,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return sweep_command.run(args)
 
 
-COMMANDS = {"list": cmd_list, "check": cmd_check, "sweep": cmd_sweep, "main": cmd_main,
+COMMANDS = {"list": cmd_list, "sweep": cmd_sweep, "main": cmd_main,
             "explain": cmd_explain}
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        load_plugins(args.plugin)
+        if args.command != "check":  # check loads plugins in child processes only
+            load_plugins(args.plugin)
         if args.command in EXTENSIONS:
             return importlib.import_module(EXTENSIONS[args.command][0]).run(args)
         return COMMANDS[args.command](args)

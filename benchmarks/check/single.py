@@ -1,0 +1,82 @@
+"""One implementation's whole check, in whatever process it runs: every point, every operation."""
+
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+
+from benchmarks.check import moves, probes
+from benchmarks.check.accuracy import accuracy
+from benchmarks.check.calls import Caller, CheckFailure, private_copy
+from benchmarks.check.context import Context, ImplCheck
+from benchmarks.check.errormodel import model_for
+from benchmarks.check.taylor import taylor_test
+from impls.base import Implementation
+
+
+def run_points(result: ImplCheck, caller: Caller, context: Context,
+               cls: type[Implementation], model) -> None:
+    problem = context.problem
+    for label, theta in context.points.items():
+        exact = context.references[label]
+        acc, failures = accuracy(caller, problem, label, theta, exact, model, cls)
+        result.details[f"gradient_at_{label}"] = acc
+        result.grads[label] = acc["grad"]
+        grad_tol = np.array(acc["grad_tolerance_abs"])
+        stepped, step_failures = moves.step(caller, problem, theta, probes.LABELS[label],
+                                            exact, grad_tol)
+        acc["step"] = stepped
+        if label == "probe":
+            result.details["step"] = stepped
+        for check, why in failures + step_failures:
+            result.fail(check, why)
+
+
+def run_moves(result: ImplCheck, caller: Caller, context: Context,
+              cls: type[Implementation], model) -> None:
+    problem, theta = context.problem, context.points["probe"]
+    grad = np.asarray(result.grads["probe"])
+    if np.isfinite(grad).all():
+        tol = np.array(result.details["gradient_at_probe"]["grad_tolerance_abs"])
+        result.details["taylor"] = test = taylor_test(context.taylor, grad, tol)
+        if not test["passed"]:
+            result.fail("taylor", f"Taylor test at the probe: observed order "
+                        f"{test['observed_order']:.2f} (min {test['min_order']:.2f}), "
+                        "expected ≈ 2")
+        result.details["descent"] = down = moves.descent(problem, theta, grad,
+                                                         context.references["probe"])
+        if not down["passed"]:
+            result.fail("descent", "descent at the probe: a small step along −g does not "
+                        "decrease the loss")
+    result.details["train"], failures = moves.training(caller, problem, context.steps,
+                                                       cls.error_model, context.trajectory,
+                                                       context.references["theta0"])
+    for check, why in failures:
+        result.fail(check, why)
+
+
+def check_one(cls: type[Implementation], context: Context) -> ImplCheck:
+    """Every check on one implementation class; it breaks in any way, the verdict says how."""
+    result = ImplCheck(cls.name, method=cls.method)
+    result.details["error_model"] = getattr(cls, "error_model", "exact")
+    problem = context.problem
+    if problem.dtype not in cls.dtypes:
+        result.status = "unavailable"
+        result.failures.append(f"does not support {problem.dtype}")
+        return result
+    try:
+        model = model_for(cls.error_model)
+        mine = private_copy(problem)
+        impl = cls(device=context.device)
+        impl.prepare(mine)
+        caller = Caller(impl, mine, problem)
+        run_points(result, caller, context, cls, model)
+        run_moves(result, caller, context, cls, model)
+    except CheckFailure as failure:
+        result.fail(failure.check, str(failure))
+    except Exception as error:  # an implementation may break in any way: record, go on
+        message = str(error).splitlines()[0] if str(error) else ""
+        result.error("error", f"{type(error).__name__}: {message}")
+        result.details["traceback"] = traceback.format_exc()
+    return result

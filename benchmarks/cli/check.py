@@ -1,0 +1,151 @@
+"""``updatebench check``: gradient correctness against an exact reference, and ``--self-test``.
+
+Plugins are never imported in this process: a child imports each one first to learn what
+it registers (``benchmarks.check.isolate``), so a plugin that hangs, crashes or calls
+``sys.exit`` at import is recorded as an error with its cause while everything else is
+checked. A plugin that fails to import with an exception is still bad input (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from pathlib import Path
+
+from benchmarks.check import schema
+from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
+from benchmarks.cli.main import EXIT_FAILED, EXIT_OK, add_problem, count, make_problem
+from benchmarks.store.errors import UsageError
+from impls import registry
+from impls.base import DEVICES
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"timeout must be a number of seconds, got {text!r}") \
+            from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"timeout must be a positive number of seconds, "
+                                         f"got {text!r}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_problem(parser)
+    parser.add_argument("--steps", type=count("steps"), default=None,
+                        help="training steps compared (default 1000 five-point, 100 synthetic)")
+    parser.add_argument("--json", metavar="PATH", help="write every number to this JSON file")
+    parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT_S,
+                        help="seconds each implementation's check may take in its child "
+                        f"process (default {DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check the checker: a gallery of wrong implementations, which "
+                        "check catches each, and the smallest gradient error it detects")
+    parser.add_argument("--log-progress", action="store_true", help=argparse.SUPPRESS)
+
+
+def discover(paths: list[str], device: str, timeout: float
+             ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(name -> plugin file, unavailable name -> why, broken plugin -> cause), in children."""
+    found: dict[str, str] = {}
+    unavailable: dict[str, str] = {}
+    broken: dict[str, str] = {}
+    for path in paths:
+        file = Path(path).expanduser()
+        if not file.is_file():
+            raise UsageError(f"plugin {path} does not exist")
+        try:
+            result = run_child({"kind": "discover", "plugin": str(file), "device": device},
+                               timeout)
+        except ChildFailed as failure:
+            broken[f"plugin {file.name}"] = f"plugin {path}: {failure}"
+            continue
+        if "registry_error" in result:
+            raise UsageError(result["registry_error"])
+        builtin = {n for names in registry.BUILTIN_MODULES.values() for n in names}
+        for name in result["names"]:
+            if name in builtin:
+                raise UsageError(f"plugin {path} registers {name!r}, the name of a built-in "
+                                 "implementation: choose another name")
+            if name in found:
+                raise UsageError(f"implementation name {name!r} is registered by two plugins")
+            found[name] = str(file.resolve())
+        unavailable.update(result["unavailable"])
+    return found, unavailable, broken
+
+
+def choose(args: argparse.Namespace, found: dict[str, str], unavailable: dict[str, str],
+           broken: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The implementations to check (built-ins, then plugins) and the unavailable ones."""
+    if args.device not in DEVICES:
+        raise UsageError(f"unknown device {args.device!r}: choose one of {', '.join(DEVICES)}")
+    wanted = list(dict.fromkeys(args.impl or []))
+    plugin_names = [n for n in wanted if n in found] if wanted else list(found)
+    builtins = [n for n in wanted if n not in found]
+    reasons: dict[str, str] = {}
+    if broken:  # a name a dead plugin would have registered: unavailable, and why
+        for name in [n for n in builtins if n not in registry.names()]:
+            reasons[name] = "not registered: a plugin failed to load (see its error)"
+            builtins.remove(name)
+    try:
+        names, more = registry.resolve(builtins, args.device) if builtins or not wanted \
+            else ([], {})
+    except registry.RegistryError as error:
+        raise UsageError(str(error)) from None
+    if not wanted:  # built-ins only: plugins loaded into this process earlier do not count
+        builtin = {n for module in registry.BUILTIN_MODULES.values() for n in module}
+        names = [n for n in names if n in builtin]
+        more = {n: why for n, why in more.items() if n in builtin}
+    reasons.update(more)
+    reasons.update({n: unavailable[n] for n in plugin_names if n in unavailable})
+    return names + [n for n in plugin_names if n not in unavailable], reasons
+
+
+def json_target(text: str | None) -> Path | None:
+    if text is None:
+        return None
+    path = Path(text)
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {path}: folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"cannot write {path}: permission denied")
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    from benchmarks.report.console import console, show_check
+
+    if args.seed < 0:
+        raise UsageError(f"--seed must be at least 0, got {args.seed}")
+    if args.self_test:
+        from benchmarks.cli.selftest import run_self_test
+
+        return run_self_test(args)
+    json_path = json_target(args.json)
+    found, unavailable, broken = discover(args.plugin, args.device, args.timeout)
+    names, unavailable = choose(args, found, unavailable, broken)
+    problem = make_problem(args, copies=max(1, len(names)) + 4)
+    steps = args.steps or (1000 if problem.kind == "five-point" else 100)
+    from benchmarks.check.verdicts import run_check
+
+    def progress(name: str) -> None:
+        status.update(f"checking {name}")
+        if args.log_progress:  # the sweep reads this to tell which implementation crashed
+            print(f"checking {name}", file=sys.stderr, flush=True)
+
+    with console.status("checking") as status:
+        report = run_check(problem, names, unavailable, steps, seed=args.seed,
+                           device=args.device, progress=progress, timeout=args.timeout,
+                           plugins=found, broken=broken,
+                           jobs=1 if args.log_progress else 2)  # the log names one at a time
+    show_check(report)
+    if json_path is not None:
+        json_path.write_text(schema.dumps(report))
+        console.print(f"wrote {json_path}")
+    return EXIT_OK if report["passed"] else EXIT_FAILED
