@@ -246,7 +246,7 @@ def test_html_report_is_self_contained(reported):
     page = (reported / "report.html").read_text()
     assert not re.search(r"""(src|href)\s*=\s*["'](?!#)""", page)  # nothing fetched
     assert "@import" not in page and "url(http" not in page
-    assert page.count("<svg") == len(list((reported / "plots").glob("*.svg")))
+    assert page.count("<svg") == len(list((reported / "plots").rglob("*.svg")))
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium "
@@ -255,10 +255,16 @@ def test_html_report_loads_in_chromium_without_errors(reported, tmp_path):
     dom, log = chromium(reported / "report.html", tmp_path / "profile")
     tables = (reported / "report.md").read_text().count("\n|:---")
     figures = len(list((reported / "plots").glob("*.svg")))
-    assert dom.count("<table") == tables > 10
-    assert len(re.findall(r"<figure[^>]*><svg", dom)) == figures == 7
+    runs_part, _, explain = dom.partition('<section id="explain">')
+    assert runs_part.count("<table") == tables > 10
+    assert len(re.findall(r"<figure[^>]*><svg", runs_part)) == figures == 7
+    # the Explain section: its tables, and one inline figure per SVG drawn for it
+    explained = len(list((reported / "plots" / "explain").glob("*.svg")))
+    assert explain.count("<table") >= 5
+    assert len(re.findall(r"<figure[^>]*><svg", explain)) == explained == 5
     # the page's own console.log proves console messages reach the log …
-    assert f"updatebench report: {tables} tables, {figures} figures" in log
+    everything = (dom.count("<table"), len(re.findall(r"<figure[^>]*><svg", dom)))
+    assert f"updatebench report: {everything[0]} tables, {everything[1]} figures" in log
     # … and none of them is an error (a failed load or script error is logged as one)
     console = [line for line in log.splitlines() if "CONSOLE" in line]
     assert not [line for line in console if ":ERROR:" in line or "Uncaught" in line], console
