@@ -115,8 +115,13 @@ def warm_up(fn: Callable[[], Any], settings: Settings = DEFAULT) -> Warm:
         spent += elapsed
         warmup_calls += 1
     single = spent / warmup_calls
-    loops = 1 if single >= settings.round_target else calibrate(fn, settings.round_target, timer)
-    return Warm(loops, first, warmup_calls, single, result)
+    if single >= settings.round_target:
+        return Warm(1, first, warmup_calls, single, result)
+    loops = calibrate(fn, settings.round_target, timer)
+    # one round at the final loop count sizes the rounds: the warm-up's mean still holds
+    # the slow calls right after the first one
+    per_call, result = time_round(fn, loops, timer)
+    return Warm(loops, first, warmup_calls, per_call, result)
 
 
 def rounds_wanted(round_s: float, settings: Settings = DEFAULT) -> int:

@@ -15,35 +15,17 @@ pairs: its speedup is the ratio of medians and its interval is NaN.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.report.change import paired_rounds
+
 BASELINE = "numpy-manual"
 CONFIG = ("op", "steps", "problem", "n", "d", "dtype", "device", "threads")
 RESAMPLES = 400
 CONFIDENCE = 0.95
-
-
-def _numbers(value: Any, kind: type = float) -> list:
-    """Samples as the store keeps them: a list, or a space-joined string."""
-    if isinstance(value, str):
-        return [kind(float(v)) for v in value.split()]
-    if isinstance(value, Sequence | np.ndarray):
-        return [kind(v) for v in value]
-    return []
-
-
-def paired_rounds(row: Any) -> dict[tuple[int, int], float]:
-    """{(process, round): seconds per call} of one results row (empty without indices)."""
-    samples = _numbers(row.get("samples_s") if "samples" not in row else row.get("samples"))
-    rounds = _numbers(row.get("sample_rounds"), int)
-    processes = _numbers(row.get("sample_processes"), int) or [0] * len(rounds)
-    if not samples or len(rounds) != len(samples) or len(processes) != len(samples):
-        return {}
-    return {(p, r): s for p, r, s in zip(processes, rounds, samples, strict=True)}
 
 
 def ratios_by_process(base: dict[tuple[int, int], float], impl: dict[tuple[int, int], float]
