@@ -21,6 +21,10 @@ from typing import Any
 
 from benchmarks.measure.records import Finished, Prepared, to_json
 
+THREAD_ENVIRONMENT = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                      "NUMBA_NUM_THREADS", "OMP_WAIT_POLICY", "KMP_BLOCKTIME",
+                      "OPENBLAS_THREAD_TIMEOUT")
+
 
 def pin_cpus() -> list[int]:
     cpus = os.environ.get("UPDATEBENCH_CPUS")
@@ -61,6 +65,7 @@ def thread_report(threads: int) -> dict[str, Any]:
         "threadpools": sorted({f"{p['internal_api']}:{p['num_threads']}"
                                for p in threadpool_info()}),
         "xla_flags": os.environ.get("XLA_FLAGS", ""),
+        "environment": {k: os.environ[k] for k in THREAD_ENVIRONMENT if k in os.environ},
     }
     if "torch" in sys.modules:
         torch = sys.modules["torch"]
