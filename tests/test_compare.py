@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 import numpy as np
 import pandas as pd
@@ -189,12 +190,15 @@ def test_without_a_noise_estimate_a_change_is_untestable():
 
 
 def test_noise_estimates_and_p_values():
+    wilson_hilferty = (1 - 2 / 9) ** 3  # the median of χ²₁ / 1, about 0.47
     assert change.process_sigma([[0.0, 0.2], [1.0, 1.2], [2.0, 2.2], [3.0, 3.2]]) == \
-        pytest.approx(math.sqrt(0.08 / 4))
+        pytest.approx(math.sqrt(0.02 / wilson_hilferty))
+    # one configuration with an outlying process does not inflate the estimate
+    assert change.process_sigma([[0.0, 0.2], [1.0, 1.2], [2.0, 2.2], [3.0, 9.0]]) == \
+        pytest.approx(math.sqrt(0.02 / wilson_hilferty))
     assert change.process_sigma([[0.0, 0.2]]) is None  # 1 degree of freedom: too few
     assert change.run_sigma([0.0, 0.01, -0.01, 0.02, 0.7]) == pytest.approx(1.4826 * 0.01)
     assert change.run_sigma([0.0, 0.1]) is None
-    assert change.own_error([0.0, 0.2], [0.0]) == pytest.approx(math.sqrt(0.02 / 2))
     assert change.p_value(0.0, 0.1) == 1.0
     assert change.p_value(0.196, 0.1) == pytest.approx(0.05, abs=1e-3)
     assert change.p_value(0.001, 0.0) > 0.3  # identical copies: no evidence at all
@@ -205,3 +209,13 @@ def test_one_process_rows_use_batches_of_rounds():
     values = change.per_process(one)
     assert len(values) == change.BATCHES
     assert len(change.per_process(measured("x", 1e-5, processes=3))) == 3
+
+
+def test_half_sample_mode_follows_the_tight_cluster():
+    assert change.half_sample_mode([1.0, 1.0, 1.0]) == 1.0
+    assert change.half_sample_mode([5.0]) == 5.0
+    # 40 % of rounds undisturbed at 1.00–1.02, 60 % scattered by the scheduler at 2–4
+    clean = [1.0 + 0.001 * i for i in range(20)]
+    disturbed = [2.0 + 0.07 * i for i in range(30)]
+    assert 1.0 <= change.half_sample_mode(clean + disturbed) <= 1.02
+    assert statistics.median(clean + disturbed) > 2  # where the median goes
