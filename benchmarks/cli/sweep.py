@@ -10,11 +10,10 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import bandwidth, limits, machine, timing
+from benchmarks.measure import limits, machine, timing
 from benchmarks.measure.runner import run_sweep
 from benchmarks.measure.sweep import Config, SweepOptions, settings_dict
 from benchmarks.report.tables import seconds
@@ -260,21 +259,6 @@ def record_check(folder: RunFolder, options: SweepOptions, plugins: list[str],
     path.write_text(json.dumps(report, indent=1))
 
 
-def probes() -> dict[str, Any]:
-    """Bandwidth and exp cost, before any worker starts, so nothing of ours runs beside them."""
-    found: dict[str, Any] = {"bandwidth": bandwidth.probe()}
-    found["limits"] = limits.probe(found["bandwidth"]).to_json()
-    return found
-
-
-def floor_of(metadata: dict[str, Any]) -> Callable[[Config], float | None] | None:
-    """Each configuration's floor in seconds (``floor_s``), from the run's stored limits."""
-    found = limits.Limits.from_json(metadata.get("limits"))
-    if found is None:
-        return None
-    return lambda c: found.floor(c.size, c.bytes_read, c.dtype, c.calls)
-
-
 def _terminate(signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt(signum)
 
@@ -297,7 +281,7 @@ def execute(args: argparse.Namespace, summary: bool = True) -> tuple[int, Path]:
                     "settings": settings_dict(timing.QUICK if options.quick
                                               else timing.DEFAULT),
                     "started_at": dt.datetime.now().isoformat(), "status": "running",
-                    "machine": machine.describe(), **probes()}
+                    "machine": machine.describe(), **limits.probes()}
         try:
             folder.create(metadata)
         except OSError as error:
@@ -316,7 +300,7 @@ def execute(args: argparse.Namespace, summary: bool = True) -> tuple[int, Path]:
     try:
         threads = run_sweep(configs, folder, settings, options.timeout, plugins,
                             train_max_n=options.train_max_n, processes=options.processes,
-                            floor=floor_of(metadata),
+                            floor=limits.floor_of(metadata),
                             on_progress=progress.step, on_row=progress.row)
         metadata.setdefault("threads", {}).update(threads)
     except KeyboardInterrupt as interrupt:

@@ -11,8 +11,12 @@ can show every implementation as a multiple of its floor.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from benchmarks.measure import bandwidth
+from benchmarks.measure.sweep import Config
 
 EXP_ELEMENTS = 4096  # 32 KiB of float64: in L1 or L2 on any CPU of the last decade
 EXP_REPEATS = 200
@@ -72,3 +76,19 @@ def probe(bandwidth: dict[str, Any]) -> Limits:
     with threadpool_limits(1):
         costs = {dtype: exp_cost(dtype) for dtype in DTYPES}
     return Limits(float(bandwidth["read_gb_s"]), costs)
+
+
+def probes() -> dict[str, Any]:
+    """Bandwidth and exp cost for metadata.json, run before any worker starts so that
+    nothing of ours runs beside them."""
+    found: dict[str, Any] = {"bandwidth": bandwidth.probe()}
+    found["limits"] = probe(found["bandwidth"]).to_json()
+    return found
+
+
+def floor_of(metadata: dict[str, Any]) -> Callable[[Config], float | None] | None:
+    """Each configuration's floor in seconds (``floor_s``), from a run's stored limits."""
+    found = Limits.from_json(metadata.get("limits"))
+    if found is None:
+        return None
+    return lambda c: found.floor(c.size, c.bytes_read, c.dtype, c.calls)

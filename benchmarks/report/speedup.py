@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmarks.report.change import paired_rounds
+from benchmarks.report.rounds import paired_rounds, round_ratios
 
 BASELINE = "numpy-manual"
 CONFIG = ("op", "steps", "problem", "n", "d", "dtype", "device", "threads")
@@ -31,11 +31,8 @@ CONFIDENCE = 0.95
 def ratios_by_process(base: dict[tuple[int, int], float], impl: dict[tuple[int, int], float]
                       ) -> list[np.ndarray]:
     """baseline / implementation for every round both ran, grouped by process."""
-    out: dict[int, list[float]] = {}
-    for key in sorted(base.keys() & impl.keys()):
-        if impl[key] > 0 and base[key] > 0:
-            out.setdefault(key[0], []).append(base[key] / impl[key])
-    return [np.asarray(v) for v in out.values()]
+    groups = round_ratios(impl, base)
+    return [1 / np.asarray(groups[p]) for p in sorted(groups)]
 
 
 def bootstrap_median(groups: list[np.ndarray], resamples: int = RESAMPLES,
