@@ -180,3 +180,16 @@ def test_stats_say_how_many_rounds_and_processes():
     assert row["sample_rounds"].split() == ["0", "1", "2", "3"] * 3
     assert row["sample_processes"].split()[-1] == "2" and row["processes"] == 3
     assert Measured("timeout", "no result within 5 s").stats is None
+
+
+def test_a_few_slow_calls_after_the_first_do_not_decide_the_loop_count():
+    costs = iter([5.0, 7.5e-3] + [1e-4] * 100_000)  # one slow call opens the warm-up
+    now = [0.0]
+
+    def function():
+        now[0] += next(costs)
+
+    settings = timing.Settings(round_target=1e-3, warmup=8e-3, timer=lambda: now[0])
+    warm = timing.warm_up(function, settings)
+    assert warm.warmup_calls <= 7  # so their mean is above the 1 ms round target
+    assert warm.loops == 16 and warm.call_s == pytest.approx(1e-4)

@@ -109,12 +109,14 @@ def warm_up(fn: Callable[[], Any], settings: Settings = DEFAULT) -> Warm:
     timer = settings.timer
     gc.collect()
     first, result = _time_loops(fn, 1, timer)
-    warmup_calls, spent = 0, 0.0
-    while spent < settings.warmup or warmup_calls < 1:
+    times: list[float] = []
+    while sum(times) < settings.warmup or not times:
         elapsed, result = _time_loops(fn, 1, timer)
-        spent += elapsed
-        warmup_calls += 1
-    single = spent / warmup_calls
+        times.append(elapsed)
+    warmup_calls = len(times)
+    # the median, not the mean: a few slow calls right after the first one must not make a
+    # fast call look long enough for one call per round (two runs would then differ)
+    single = sorted(times)[len(times) // 2]
     if single >= settings.round_target:
         return Warm(1, first, warmup_calls, single, result)
     loops = calibrate(fn, settings.round_target, timer)
