@@ -12,7 +12,9 @@ three does not move it), and the noise a change is judged against comes from two
 - between runs: the robust spread (1.4826 × median absolute deviation) of the changes
   themselves over all configurations compared, most of which did not change.
 
-The larger of the two is the standard error; a change counts when its two-sided normal
+The largest of the two and of the configuration's own spread between its processes
+(robust to one outlying process of three; with two that disagree, nothing tells which is
+right, so the test widens) is the standard error; a change counts when its two-sided normal
 p-value is below α *and* it exceeds ``threshold`` (as asv's ``--factor``),
 so a significant but negligible shift is not reported.
 
@@ -100,6 +102,23 @@ def run_sigma(changes: list[float]) -> float | None:
     return MAD_SCALE * statistics.median(abs(c - middle) for c in changes)
 
 
+def spread(values: list[float]) -> float:
+    """A standard deviation robust to one outlying process of three or more (1.4826 × MAD);
+    with two values, the plain one: nothing tells which of two disagreeing processes is right.
+    """
+    if len(values) < 2:
+        return 0.0
+    if len(values) == 2:
+        return abs(values[0] - values[1]) / math.sqrt(2)
+    middle = statistics.median(values)
+    return MAD_SCALE * statistics.median(abs(v - middle) for v in values)
+
+
+def own_error(a: list[float], b: list[float]) -> float:
+    """Standard error of the change from this configuration's own processes alone."""
+    return math.sqrt(spread(a) ** 2 / len(a) + spread(b) ** 2 / len(b))
+
+
 def p_value(change: float, se: float) -> float:
     """Two-sided normal p-value of a log change against its standard error."""
     se = max(se, SE_FLOOR)
@@ -120,10 +139,12 @@ def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold
     out = []
     for (a, b), change in zip(pairs, changes, strict=True):
         candidates = [] if sigma_r is None else [sigma_r]
+        known = bool(candidates) or sigma_p is not None
         if sigma_p is not None:
             candidates.append(sigma_p * math.sqrt(1 / len(a) + 1 / len(b)))
+        candidates.append(own_error(a, b))
         ratio = math.exp(change)
-        if not candidates:
+        if not known:
             out.append({"ratio": ratio, "se": math.nan, "p": math.nan, "verdict": "untestable"})
             continue
         se = max(candidates)
