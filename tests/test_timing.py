@@ -79,3 +79,117 @@ def test_first_call_is_kept_apart_from_the_steady_state():
     m = timing.measure(function, settings)
     assert m.first_call == pytest.approx(5.0)
     assert max(m.samples) == pytest.approx(1e-3)
+
+
+class DriftingMachine:
+    """A shared fake clock whose speed halves over time: every call costs more later on."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.log: list[tuple[str, int]] = []
+
+    def runner(self, name: str, cost: float, loops: int = 4):
+        def run(index: int) -> float:
+            self.log.append((name, index))
+            start = self.now
+            for _ in range(loops):
+                self.now += cost * (1 + self.now)  # the machine slows down as time passes
+            return (self.now - start) / loops
+
+        return run
+
+
+def test_rounds_alternate_across_implementations():
+    machine = DriftingMachine()
+    runners = {name: machine.runner(name, cost) for name, cost in
+               (("A", 1e-3), ("B", 2e-3), ("C", 4e-3))}
+    samples, failed = timing.interleave(runners, {"A": 3, "B": 3, "C": 3})
+    assert failed == {}
+    assert machine.log == [(n, r) for r in range(3) for n in "ABC"]
+    assert [r for r, _ in samples["B"]] == [0, 1, 2]
+
+
+def test_within_round_ratios_survive_drift():
+    machine = DriftingMachine()
+    runners = {"A": machine.runner("A", 0.01), "B": machine.runner("B", 0.02)}
+    samples, _ = timing.interleave(runners, {"A": 40, "B": 40})
+    a = [s for _, s in samples["A"]]
+    b = [s for _, s in samples["B"]]
+    assert b[-1] / b[0] > 2  # the machine drifted a lot over the run
+    ratios = [y / x for x, y in zip(a, b, strict=True)]
+    assert all(1.9 < r < 2.3 for r in ratios)  # next to each other, the ratio stays ≈ 2
+
+
+def test_a_name_wanting_fewer_rounds_drops_out_and_the_others_go_on():
+    assert timing.schedule({"A": 3, "B": 1, "C": 2}) == [
+        (0, "A"), (0, "B"), (0, "C"), (1, "A"), (1, "C"), (2, "A")]
+    assert timing.schedule({}) == []
+
+
+def test_a_failed_runner_is_recorded_and_the_rest_go_on():
+    machine = DriftingMachine()
+    calls = []
+
+    def broken(index: int) -> float:
+        calls.append(index)
+        if index == 2:
+            raise timing.RoundFailed("worker exited with status -9")
+        return 1.0
+
+    runners = {"A": machine.runner("A", 1e-3), "B": broken, "C": machine.runner("C", 1e-3)}
+    samples, failed = timing.interleave(runners, {"A": 5, "B": 5, "C": 5})
+    assert failed == {"B": "worker exited with status -9"}
+    assert calls == [0, 1, 2]  # never asked again once it failed
+    assert [r for r, _ in samples["B"]] == [0, 1]
+    assert len(samples["A"]) == len(samples["C"]) == 5
+
+
+def test_rounds_wanted_fills_the_budget_within_bounds():
+    settings = timing.Settings(budget=0.5, min_rounds=5, max_rounds=400)
+    assert timing.rounds_wanted(0.01, settings) == 50
+    assert timing.rounds_wanted(1.0, settings) == 5  # long calls: the minimum
+    assert timing.rounds_wanted(1e-6, settings) == 400  # fast calls: the maximum
+    assert timing.rounds_wanted(0.0, settings) == 400
+
+
+def test_warm_up_times_the_first_call_apart_and_sizes_rounds():
+    costs = iter([3.0] + [1e-4] * 100_000)
+    now = [0.0]
+
+    def function():
+        now[0] += next(costs)
+        return now[0]
+
+    settings = timing.Settings(round_target=1e-3, warmup=1e-3, timer=lambda: now[0])
+    warm = timing.warm_up(function, settings)
+    assert warm.first_call == pytest.approx(3.0)
+    assert warm.call_s == pytest.approx(1e-4)
+    assert warm.loops == 16  # the smallest power of two with 16 × 100 µs ≥ 1 ms
+    per_call, _ = timing.time_round(function, warm.loops, settings.timer)
+    assert per_call == pytest.approx(1e-4)
+
+
+def test_stats_say_how_many_rounds_and_processes():
+    from benchmarks.measure.records import Measured, RoundSample
+
+    samples = tuple(RoundSample(r, p, 1.0 + p) for p in range(3) for r in range(4))
+    stats = Measured("ok", samples=samples).stats
+    assert stats is not None
+    assert stats.rounds == 12 and stats.processes == 3 and stats.median_s == 2.0
+    row = Measured("ok", samples=samples).columns()
+    assert row["sample_rounds"].split() == ["0", "1", "2", "3"] * 3
+    assert row["sample_processes"].split()[-1] == "2" and row["processes"] == 3
+    assert Measured("timeout", "no result within 5 s").stats is None
+
+
+def test_a_few_slow_calls_after_the_first_do_not_decide_the_loop_count():
+    costs = iter([5.0, 7.5e-3] + [1e-4] * 100_000)  # one slow call opens the warm-up
+    now = [0.0]
+
+    def function():
+        now[0] += next(costs)
+
+    settings = timing.Settings(round_target=1e-3, warmup=8e-3, timer=lambda: now[0])
+    warm = timing.warm_up(function, settings)
+    assert warm.warmup_calls <= 7  # so their mean is above the 1 ms round target
+    assert warm.loops == 16 and warm.call_s == pytest.approx(1e-4)

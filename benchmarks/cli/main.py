@@ -107,6 +107,9 @@ def add_sweep_options(parser: argparse.ArgumentParser) -> None:
                         metavar="LIST", help=f"operations among {', '.join(OPS)} (default all)")
     parser.add_argument("--threads", type=count("threads"), help="threads per worker (default 1)")
     parser.add_argument("--steps", type=count("steps"), help="steps per training run (default 10)")
+    parser.add_argument("--processes", type=count("processes"),
+                        help="worker processes per configuration, one after another "
+                        "(default 2; 1 with --quick)")
     parser.add_argument("--seed", type=int)
     parser.add_argument("--timeout", type=float, help="seconds per configuration (default 300)")
     parser.add_argument("--quick", action="store_true", default=None,

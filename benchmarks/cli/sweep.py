@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.cli.problem_args import check_problem, check_theta0, sweep_problem
-from benchmarks.measure import bandwidth, machine, timing
-from benchmarks.measure.sweep import Config, SweepOptions, run_sweep, settings_dict
+from benchmarks.measure import limits, machine, timing
+from benchmarks.measure.runner import run_sweep
+from benchmarks.measure.sweep import Config, SweepOptions, settings_dict
 from benchmarks.report.format import seconds
 from benchmarks.store.errors import UsageError
 from benchmarks.store.results import RunError, RunFolder
@@ -33,7 +34,9 @@ DEFAULT_TRAIN_MAX_N = 10**5
 # command-line option -> SweepOptions field
 SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dtypes",
                 "device": "devices", "op": "ops", "threads": "threads", "steps": "steps",
-                "seed": "seed", "timeout": "timeout", "quick": "quick"}
+                "seed": "seed", "timeout": "timeout", "quick": "quick",
+                "processes": "processes"}
+DEFAULT_PROCESSES = 2
 
 
 def options_from(args: argparse.Namespace, spec: ProblemSpec | None = None,
@@ -63,6 +66,7 @@ def options_from(args: argparse.Namespace, spec: ProblemSpec | None = None,
         timeout=args.timeout or 300.0,
         train_max_n=None if args.op else DEFAULT_TRAIN_MAX_N,
         problem_spec=json.dumps(spec.to_json(), sort_keys=True) if spec is not None else "",
+        processes=args.processes or (1 if quick else DEFAULT_PROCESSES),
     )
 
 
@@ -125,12 +129,16 @@ def resume_folder(args: argparse.Namespace) -> tuple[RunFolder, dict[str, Any], 
 
 
 class Progress:
-    """A rich progress bar on a terminal, plain lines elsewhere, nothing with --quiet."""
+    """A rich progress bar on a terminal, plain "k of N, time left" lines elsewhere.
+
+    A unit is one configuration measured in one process (K units for each configuration).
+    """
 
     def __init__(self, total: int, quiet: bool) -> None:
         from benchmarks.report.console import console
 
         self.console, self.total, self.quiet = console, total, quiet
+        self.done, self.started = 0, time.perf_counter()
         self.bar = None
         if not quiet and console.is_terminal:
             from rich.progress import (
@@ -148,14 +156,21 @@ class Progress:
             self.task = self.bar.add_task("sweep", total=total)
             self.bar.start()
 
-    def start(self, config: Config, index: int) -> None:
+    def left(self) -> str:
+        if not self.done:
+            return "time left unknown"
+        spent = time.perf_counter() - self.started
+        return f"about {seconds_text(spent / self.done * (self.total - self.done))} left"
+
+    def step(self, label: str, units: int) -> None:
+        self.done += units
         if self.bar is not None:
-            self.bar.update(self.task, description=config.key)
+            self.bar.update(self.task, advance=units, description=label or None)
+        elif label and not self.quiet:
+            print(f"[{self.done} of {self.total}, {self.left()}] {label}", flush=True)
 
     def row(self, config: Config, row: dict[str, Any]) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task)
-        elif not self.quiet:
+        if self.bar is None and not self.quiet:
             median = row.get("median_s")
             shown = f"median {seconds(median)}" if median not in (None, "") else ""
             print(f"{config.key}: {row['status']} {shown} {row.get('message') or ''}".rstrip(),
@@ -164,6 +179,10 @@ class Progress:
     def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def seconds_text(value: float) -> str:
+    return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
 
 
 CHECK = "check.json"
@@ -257,6 +276,7 @@ def run(args: argparse.Namespace) -> int:
 
 def execute(args: argparse.Namespace, summary: bool = True) -> tuple[int, Path]:
     """The sweep; returns its exit status and run folder."""
+    started = time.perf_counter()  # every phase counts: probes, check and sweep
     if args.resume:
         folder, metadata, options = resume_folder(args)
         metadata.setdefault("resumed_at", []).append(dt.datetime.now().isoformat())
@@ -270,9 +290,7 @@ def execute(args: argparse.Namespace, summary: bool = True) -> tuple[int, Path]:
                                               else timing.DEFAULT),
                     "started_at": dt.datetime.now().isoformat(), "status": "running",
                     **({"problem": described} if described else {}),
-                    "machine": machine.describe(),
-                    # before any worker starts, so nothing of ours runs beside the probe
-                    "bandwidth": bandwidth.probe()}
+                    "machine": machine.describe(), **limits.probes()}
         try:
             folder.create(metadata)
         except OSError as error:
@@ -284,14 +302,15 @@ def execute(args: argparse.Namespace, summary: bool = True) -> tuple[int, Path]:
         record_check(folder, options, plugins, args.quiet)
     configs = options.configs()
     remaining = len([c for c in configs if c.key not in folder.done_keys()])
-    progress = Progress(remaining, args.quiet)
+    progress = Progress(remaining * options.processes, args.quiet)
     previous = signal.signal(signal.SIGTERM, _terminate)
     settings = timing.QUICK if options.quick else timing.DEFAULT
-    status, code, started = "complete", 0, time.perf_counter()
+    status, code = "complete", 0
     try:
         threads = run_sweep(configs, folder, settings, options.timeout, plugins,
-                            train_max_n=options.train_max_n, on_start=progress.start,
-                            on_row=progress.row)
+                            train_max_n=options.train_max_n, processes=options.processes,
+                            floor=limits.floor_of(metadata),
+                            on_progress=progress.step, on_row=progress.row)
         metadata.setdefault("threads", {}).update(threads)
     except KeyboardInterrupt as interrupt:
         status = "interrupted"
@@ -311,5 +330,7 @@ def execute(args: argparse.Namespace, summary: bool = True) -> tuple[int, Path]:
         console.print(f"sweep {status}: finished rows are in {folder.path}; "
                       f"continue with: updatebench sweep --resume {folder.path}")
     else:
-        console.print(f"results in {folder.path}")
+        console.print(f"results in {folder.path} ({seconds_text(metadata['elapsed_s'])}, "
+                      f"every phase included); report them with: "
+                      f"updatebench report {folder.path}", soft_wrap=True)
     return code, folder.path

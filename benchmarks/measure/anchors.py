@@ -38,21 +38,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def sweep_median(impl: str, op: str) -> float:
-    from benchmarks.measure.sweep import Config, Worker, settings_dict
-    from benchmarks.measure.timing import DEFAULT
+    """The median of the sweep's own engine: one worker, its rounds, as a sweep runs them."""
+    from dataclasses import asdict
+
+    from benchmarks.measure.records import Stats
+    from benchmarks.measure.supervisor import Worker, WorkerError, WorkerLost
+    from benchmarks.measure.sweep import Config, settings_dict
+    from benchmarks.measure.timing import DEFAULT, rounds_wanted
 
     config = Config(impl, op, None, 1, "float64", "cpu", 1, 1)
     worker = Worker(threads=1)
     try:
-        from dataclasses import asdict
-
-        result = worker.run({**asdict(config), "settings": settings_dict(DEFAULT),
-                             "plugins": []}, timeout=300)
+        prepared = worker.prepare({"config": asdict(config), "settings": settings_dict(DEFAULT),
+                                   "plugins": []}, timeout=300)
+        samples = [worker.round(timeout=300)
+                   for _ in range(rounds_wanted(prepared.round_s, DEFAULT))]
+        finished = worker.finish(timeout=300)
+    except (WorkerLost, WorkerError) as error:
+        raise RuntimeError(f"sweep worker: {error}") from None
     finally:
         worker.stop()
-    if result.get("status") != "ok":
-        raise RuntimeError(f"sweep worker: {result.get('status')} {result.get('message')}")
-    return float(result["median_s"])
+    if finished.status != "ok":
+        raise RuntimeError(f"sweep worker: {finished.status} {finished.message}")
+    return Stats.from_samples(samples).median_s
 
 
 def timeit_median(impl: str, op: str) -> float:
@@ -60,7 +68,7 @@ def timeit_median(impl: str, op: str) -> float:
     import subprocess
     import sys
 
-    from benchmarks.measure.sweep import worker_environment
+    from benchmarks.measure.supervisor import worker_environment
 
     done = subprocess.run([sys.executable, "-c", TIMEIT_SCRIPT, impl, op, "10"],
                           capture_output=True, text=True, env=worker_environment(1),
@@ -75,7 +83,7 @@ def pytest_benchmark_median(impl: str, op: str, workdir: Path) -> float:
     import sys
 
     from benchmarks.measure.machine import REPO
-    from benchmarks.measure.sweep import worker_environment
+    from benchmarks.measure.supervisor import worker_environment
 
     out = workdir / "pytest-benchmark.json"
     env = worker_environment(1) | {"UPDATEBENCH_BENCH_SIZES": "five",

@@ -6,28 +6,34 @@ are repeated ``loops`` times per round (loops doubles until a round is long enou
 timer's resolution and the loop overhead vanish); rounds continue until ``budget`` seconds
 are spent, with at least ``min_rounds``. A call longer than ``budget / min_rounds`` gets
 exactly ``min_rounds`` rounds of one call. Every per-call sample is kept.
+
+A sweep does not time one implementation after another: ``interleave`` runs round r of every
+implementation of a configuration before round r + 1 of any (A B C A B C …), each round
+timed by ``time_round`` in that implementation's own worker, so a machine whose speed drifts
+moves them all together and their within-round ratios stay clean.
 """
 
 from __future__ import annotations
 
 import gc
 import math
-import statistics
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-NOISY_IQR_FRACTION = 0.10
+from benchmarks.measure.records import NOISY_IQR_FRACTION, Stats
+
+__all__ = ["NOISY_IQR_FRACTION", "Stats"]
 
 
 @dataclass(frozen=True)
 class Settings:
     budget: float = 0.5  # seconds of measured rounds per configuration
-    # A round of fast calls lasts at least this long: 200 µs is 4000× perf_counter's
-    # resolution, yet short enough that an interruption spoils few rounds, which the
-    # median then ignores (long rounds would average it into every sample).
-    round_target: float = 2e-4
+    # A round of fast calls lasts at least this long: 1 ms is 20,000× perf_counter's
+    # resolution and 10× the pipe round trip that starts each interleaved round, yet short
+    # enough that an interruption spoils few rounds, which the median then ignores.
+    round_target: float = 1e-3
     min_rounds: int = 5
     max_rounds: int = 400
     warmup: float = 0.05  # seconds of warm-up calls after the first call
@@ -50,31 +56,24 @@ class Measurement:
         return summarize(self.samples) | {"loops": self.loops, "first_call_s": self.first_call}
 
 
-def quartiles(samples: list[float]) -> tuple[float, float, float]:
-    if len(samples) == 1:
-        return samples[0], samples[0], samples[0]
-    q1, median, q3 = statistics.quantiles(samples, n=4, method="inclusive")
-    return q1, median, q3
-
-
 def summarize(samples: list[float]) -> dict[str, float | int | bool]:
     """Median, IQR, min, max, mean, standard deviation, rounds, and the noisy flag."""
-    if not samples:
-        raise ValueError("no samples")
-    q1, median, q3 = quartiles(samples)
-    iqr = q3 - q1
-    return {
-        "median_s": median,
-        "iqr_s": iqr,
-        "q1_s": q1,
-        "q3_s": q3,
-        "min_s": min(samples),
-        "max_s": max(samples),
-        "mean_s": statistics.fmean(samples),
-        "std_s": statistics.stdev(samples) if len(samples) > 1 else 0.0,
-        "rounds": len(samples),
-        "noisy": bool(median > 0 and iqr / median > NOISY_IQR_FRACTION),
-    }
+    return asdict(Stats.from_samples(samples))
+
+
+class RoundFailed(Exception):
+    """A round that could not be timed (the worker timed out, crashed or raised)."""
+
+
+@dataclass(frozen=True)
+class Warm:
+    """A call after its first call and warm-up: how many loops a round of it takes."""
+
+    loops: int
+    first_call: float
+    warmup_calls: int
+    call_s: float  # mean seconds per call during the warm-up
+    last_result: Any = field(default=None, repr=False, compare=False)
 
 
 def _time_loops(fn: Callable[[], Any], loops: int, timer: Callable[[], float]) -> tuple[float, Any]:
@@ -83,6 +82,13 @@ def _time_loops(fn: Callable[[], Any], loops: int, timer: Callable[[], float]) -
     for _ in range(loops):
         result = fn()
     return timer() - start, result
+
+
+def time_round(fn: Callable[[], Any], loops: int,
+               timer: Callable[[], float] = time.perf_counter) -> tuple[float, Any]:
+    """One round: seconds per call over ``loops`` calls, and the last result."""
+    elapsed, result = _time_loops(fn, loops, timer)
+    return elapsed / loops, result
 
 
 def calibrate(fn: Callable[[], Any], round_target: float,
@@ -98,27 +104,80 @@ def calibrate(fn: Callable[[], Any], round_target: float,
         loops *= 2 ** max(1, math.ceil(math.log2(min(factor, 1024))))
 
 
-def measure(fn: Callable[[], Any], settings: Settings = DEFAULT) -> Measurement:
-    """Time ``fn`` (which must return only once its result exists)."""
+def warm_up(fn: Callable[[], Any], settings: Settings = DEFAULT) -> Warm:
+    """The first call timed on its own, the warm-up, then the loop count of a round."""
     timer = settings.timer
     gc.collect()
     first, result = _time_loops(fn, 1, timer)
-    warmup_calls, spent = 0, 0.0
-    while spent < settings.warmup or warmup_calls < 1:
+    times: list[float] = []
+    while sum(times) < settings.warmup or not times:
         elapsed, result = _time_loops(fn, 1, timer)
-        spent += elapsed
-        warmup_calls += 1
-    single = spent / warmup_calls
-    long_call = single * settings.min_rounds > settings.budget
-    loops = 1 if single >= settings.round_target else calibrate(fn, settings.round_target, timer)
+        times.append(elapsed)
+    warmup_calls = len(times)
+    # the median, not the mean: a few slow calls right after the first one must not make a
+    # fast call look long enough for one call per round (two runs would then differ)
+    single = sorted(times)[len(times) // 2]
+    if single >= settings.round_target:
+        return Warm(1, first, warmup_calls, single, result)
+    loops = calibrate(fn, settings.round_target, timer)
+    # one round at the final loop count sizes the rounds: the warm-up's mean still holds
+    # the slow calls right after the first one
+    per_call, result = time_round(fn, loops, timer)
+    return Warm(loops, first, warmup_calls, per_call, result)
+
+
+def rounds_wanted(round_s: float, settings: Settings = DEFAULT) -> int:
+    """Rounds that fill ``budget`` seconds, between ``min_rounds`` and ``max_rounds``."""
+    if round_s <= 0:
+        return settings.max_rounds
+    wanted = math.ceil(settings.budget / round_s)
+    return max(settings.min_rounds, min(settings.max_rounds, wanted))
+
+
+def schedule(wanted: Mapping[str, int]) -> list[tuple[int, str]]:
+    """(round, name) in the order rounds run: A B C A B C …, each name for its own count.
+
+    Every name's round r runs next to the others' round r, so a machine that drifts moves
+    them together; a name that wants fewer rounds drops out once it has them.
+    """
+    order = []
+    for index in range(max(wanted.values(), default=0)):
+        order += [(index, name) for name, count in wanted.items() if index < count]
+    return order
+
+
+def interleave(runners: Mapping[str, Callable[[int], float]], wanted: Mapping[str, int]
+               ) -> tuple[dict[str, list[tuple[int, float]]], dict[str, str]]:
+    """Run every runner's rounds in ``schedule`` order; ``runner(r)`` times round r.
+
+    Returns each name's (round, seconds per call) samples and, for a runner that raised
+    ``RoundFailed``, its message: it runs no further round, and the others go on.
+    """
+    samples: dict[str, list[tuple[int, float]]] = {name: [] for name in runners}
+    failed: dict[str, str] = {}
+    for index, name in schedule({n: wanted[n] for n in runners}):
+        if name in failed:
+            continue
+        try:
+            samples[name].append((index, runners[name](index)))
+        except RoundFailed as error:
+            failed[name] = str(error)
+    return samples, failed
+
+
+def measure(fn: Callable[[], Any], settings: Settings = DEFAULT) -> Measurement:
+    """Time ``fn`` on its own, in one process (which must return only once its result exists)."""
+    warm = warm_up(fn, settings)
+    long_call = warm.call_s * settings.min_rounds > settings.budget
+    result = warm.last_result
     samples: list[float] = []
     total = 0.0
     while True:
-        elapsed, result = _time_loops(fn, loops, timer)
-        samples.append(elapsed / loops)
-        total += elapsed
+        per_call, result = time_round(fn, warm.loops, settings.timer)
+        samples.append(per_call)
+        total += per_call * warm.loops
         if len(samples) >= settings.max_rounds:
             break
         if len(samples) >= settings.min_rounds and (long_call or total >= settings.budget):
             break
-    return Measurement(samples, loops, first, warmup_calls, result)
+    return Measurement(samples, warm.loops, warm.first_call, warm.warmup_calls, result)

@@ -1,13 +1,16 @@
 """A worker process: times configurations of one implementation, sent as JSON lines.
 
-Run as ``python -m benchmarks.measure.worker FD``: configurations arrive on stdin, one JSON object a
-line; each result goes back as one JSON line on file descriptor FD. Anything the frameworks
-print goes to stderr, never into the protocol. Threads are fixed before NumPy, JAX or torch
-is imported (environment and CPU affinity from the parent), then capped again at run time.
+Run as ``python -m benchmarks.measure.worker FD``: requests arrive on stdin, one JSON object a
+line (prepare a configuration, time one round, finish it); each reply goes back as one JSON
+line on file descriptor FD, carrying a record of ``benchmarks.measure.records``. Anything
+the frameworks print goes to stderr, never into the protocol. Threads are fixed before
+NumPy, JAX or torch is imported (environment and CPU affinity from the parent), torch's
+intra- and inter-op pools right after its import, and all pools capped again at run time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -15,6 +18,12 @@ import sys
 import time
 import traceback
 from typing import Any
+
+from benchmarks.measure.records import Finished, Prepared, to_json
+
+THREAD_ENVIRONMENT = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                      "NUMBA_NUM_THREADS", "OMP_WAIT_POLICY", "KMP_BLOCKTIME",
+                      "OPENBLAS_THREAD_TIMEOUT")
 
 
 def pin_cpus() -> list[int]:
@@ -56,6 +65,7 @@ def thread_report(threads: int) -> dict[str, Any]:
         "threadpools": sorted({f"{p['internal_api']}:{p['num_threads']}"
                                for p in threadpool_info()}),
         "xla_flags": os.environ.get("XLA_FLAGS", ""),
+        "environment": {k: os.environ[k] for k in THREAD_ENVIRONMENT if k in os.environ},
     }
     if "torch" in sys.modules:
         torch = sys.modules["torch"]
@@ -73,20 +83,28 @@ def all_finite(impl: Any, result: Any) -> bool:
 
 
 class Runner:
+    """One implementation's prepared calls, timed one round at a time on request.
+
+    ``prepare`` builds the problem (kept while the next configuration shares it), prepares
+    the implementation, binds the operation and warms it up; ``round`` times one round;
+    ``finish`` checks the last result and says what ran.
+    """
+
     def __init__(self, threads: int) -> None:
         self.threads = threads
         self.problem_key: tuple | None = None
         self.problem = None
         self.impls: dict[tuple, Any] = {}
         self.limits = None
+        # the configuration being timed: its config, implementation, bound call and loops
+        self.current: tuple[dict[str, Any], Any, Any, int] | None = None
+        self.last_result: Any = None
 
     def _limit_threads(self) -> None:
         from threadpoolctl import threadpool_limits
 
         self.limits = threadpool_limits(self.threads)
-        if "torch" in sys.modules:
-            torch = sys.modules["torch"]
-            torch.set_num_threads(self.threads)
+        limit_torch(self.threads)
 
     def _problem(self, config: dict[str, Any]):
         from impls.problem import ProblemSpec, build
@@ -102,13 +120,15 @@ class Runner:
             self.problem_key = key
         return self.problem
 
-    def run(self, config: dict[str, Any]) -> dict[str, Any]:
-        from benchmarks.measure.timing import Settings, measure
+    def prepare(self, message: dict[str, Any]) -> Prepared:
+        from benchmarks.measure.timing import Settings, warm_up
         from impls import registry
 
-        for plugin in config.get("plugins", []):
+        config = message["config"]
+        for plugin in message.get("plugins", []):
             registry.load_plugin(plugin)
         cls = registry.get(config["impl"])
+        limit_torch(self.threads)  # before the framework does any parallel work
         reset_peak_memory()
         problem = self._problem(config)
         impl_key = (config["impl"], config["device"])
@@ -121,29 +141,65 @@ class Runner:
         bound_start = time.perf_counter()
         call = impl.bind(config["op"], problem.theta0, steps=config["steps"])
         bind_seconds = time.perf_counter() - bound_start
-        measurement = measure(call, Settings(**config["settings"]))
-        stats = measurement.stats()
-        finite = all_finite(impl, measurement.last_result)
-        extra = {}
+        warm = warm_up(call, Settings(**message["settings"]))
+        self.current = (config, impl, call, warm.loops)
+        self.last_result = warm.last_result
+        return Prepared(loops=warm.loops, first_call_s=warm.first_call,
+                        warmup_calls=warm.warmup_calls, call_s=warm.call_s,
+                        prepare_s=impl.prepare_seconds,
+                        compile_train_s=bind_seconds if config["op"] in ("step", "train")
+                        else 0.0)
+
+    def round(self) -> float:
+        from benchmarks.measure.timing import time_round
+
+        if self.current is None:
+            raise RuntimeError("a round before prepare")
+        _, _, call, loops = self.current
+        seconds, self.last_result = time_round(call, loops)
+        return seconds
+
+    def finish(self) -> Finished:
+        if self.current is None:
+            raise RuntimeError("finish before prepare")
+        config, impl, _, _ = self.current
+        result, self.current, self.last_result = self.last_result, None, None
+        finite = all_finite(impl, result)
+        training = None
         if config["op"] == "train":
-            final, losses = measurement.last_result
-            extra["training"] = {
+            final, losses = result
+            training = {
                 "final_theta": impl.to_numpy(final).tolist(),
                 "losses": ([float(impl.to_numpy(v)) for v in losses]
                            if isinstance(losses, list) else impl.to_numpy(losses).tolist()),
             }
-        return {
-            **extra,
-            **stats,
-            "status": "ok" if finite else "nan",
-            "message": "" if finite else "the result holds NaN or inf",
-            "samples_s": measurement.samples,
-            "prepare_s": impl.prepare_seconds,
-            # a fused step or loop compiled at bind time, apart from prepare_s
-            "compile_train_s": bind_seconds if config["op"] in ("step", "train") else 0.0,
-            "peak_rss_bytes": peak_memory(),
-            "threads_info": thread_report(self.threads),
-        }
+        return Finished(status="ok" if finite else "nan",
+                        message="" if finite else "the result holds NaN or inf",
+                        peak_rss_bytes=peak_memory(), threads=thread_report(self.threads),
+                        training=training)
+
+
+def limit_torch(threads: int) -> None:
+    """torch's intra- and inter-op pools; the inter-op one can only be set before first use."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return
+    torch.set_num_threads(threads)
+    if torch.get_num_interop_threads() != threads:
+        with contextlib.suppress(RuntimeError):  # already used: thread_report shows it
+            torch.set_num_interop_threads(threads)
+
+
+def answer(runner: Runner, message: dict[str, Any]) -> dict[str, Any]:
+    """One request (prepare, round or finish) to one JSON-ready reply."""
+    kind = message["kind"]
+    if kind == "prepare":
+        return {"prepared": to_json(runner.prepare(message))}
+    if kind == "round":
+        return {"seconds": runner.round()}
+    if kind == "finish":
+        return {"finished": to_json(runner.finish())}
+    raise ValueError(f"unknown request {kind!r}")
 
 
 def serve(out_fd: int) -> None:
@@ -152,14 +208,14 @@ def serve(out_fd: int) -> None:
     pin_cpus()
     runner = Runner(int(os.environ.get("UPDATEBENCH_THREADS", "1")))
     for line in sys.stdin:
-        config = json.loads(line)
         try:
-            result = runner.run(config)
+            reply = answer(runner, json.loads(line))
         except Exception as error:
+            runner.current = None
             message = str(error).splitlines()[0] if str(error) else ""
-            result = {"status": "error", "message": f"{type(error).__name__}: {message}",
-                      "traceback": traceback.format_exc()}
-        out.write(json.dumps(result, default=_jsonable) + "\n")
+            reply = {"error": f"{type(error).__name__}: {message}",
+                     "traceback": traceback.format_exc()}
+        out.write(json.dumps(reply, default=_jsonable) + "\n")
 
 
 def _jsonable(value: Any) -> Any:

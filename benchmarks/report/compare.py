@@ -1,10 +1,12 @@
-"""``updatebench compare RUN_A RUN_B``: per configuration, B/A with a significance test.
+"""``updatebench compare RUN_A RUN_B``: per configuration, B/A with a drift-aware test.
 
-As asv does, a change counts only where the Mann–Whitney U test on the raw samples (here the
-per-round means of each configuration) rejects "same distribution" at α = 0.05, two-sided;
-with fewer than 3 samples on a side nothing is testable. ``--fail-above PCT`` turns a
-significant slowdown beyond PCT percent (or a configuration that stopped working) into exit
-status 1, for CI. Imports stay light: pandas and scipy load only when the command runs.
+Significance comes from the variation between processes and between runs, never from
+rounds treated as independent samples (``benchmarks.report.change`` says how); by default
+each implementation is compared through its ratio to a reference implementation measured in
+the same rounds of the same run, so a machine slower in one run than in the other does not
+show as a change. ``--fail-above PCT`` turns a significant slowdown beyond PCT percent (or a
+configuration that stopped working) into exit status 1, for CI. Imports stay light: pandas
+loads only when the command runs.
 """
 
 from __future__ import annotations
@@ -12,8 +14,14 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from benchmarks.report.change import change_text as change_text
+from benchmarks.report.change import (
+    compare_frames,
+    geometric_mean,
+    regressions,
+)
 from benchmarks.store.errors import UsageError
 
 if TYPE_CHECKING:  # annotations only: the parser must not import pandas
@@ -22,9 +30,9 @@ if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     from benchmarks.report.tables import Table
     from benchmarks.store.runs import Run
 
-MATCH = ["impl", "op", "problem", "n", "d", "dtype", "device", "threads", "steps_key"]
-MIN_SAMPLES = 3
 ALPHA = 0.05
+THRESHOLD = 10.0  # percent
+REFERENCE = "numpy-manual"
 EXIT_REGRESSION = 1
 
 
@@ -33,7 +41,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "pytest-benchmark JSON")
     parser.add_argument("b", metavar="RUN_B", help="the run compared with it")
     parser.add_argument("--alpha", type=_probability, default=ALPHA,
-                        help=f"significance level of the Mann–Whitney U test (default {ALPHA})")
+                        help=f"significance level of the two-sided test (default {ALPHA})")
+    parser.add_argument("--threshold", type=_percent, default=THRESHOLD, metavar="PCT",
+                        help="smallest change reported, however significant (default "
+                        f"{THRESHOLD:g} percent)")
+    parser.add_argument("--reference", default=REFERENCE, metavar="NAME",
+                        help="implementation each is normalised by, measured in the same "
+                        f"rounds of the same run (default {REFERENCE})")
+    parser.add_argument("--absolute", action="store_true",
+                        help="compare absolute times: no normalisation by the reference")
     parser.add_argument("--fail-above", type=_percent, metavar="PCT",
                         help="exit with status 1 if a configuration is significantly slower by "
                         "more than PCT percent, or stopped working (for CI)")
@@ -59,92 +75,8 @@ def _percent(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
     if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"--fail-above must be ≥ 0 percent, got {text}")
+        raise argparse.ArgumentTypeError(f"a percentage must be ≥ 0, got {text}")
     return value
-
-
-def mann_whitney(a: list[float], b: list[float]) -> float:
-    """Two-sided p-value; 1.0 where every sample is the same number (no evidence at all)."""
-    import warnings
-
-    from scipy.stats import mannwhitneyu
-
-    if len(set(a) | set(b)) == 1:
-        return 1.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return float(mannwhitneyu(b, a, alternative="two-sided").pvalue)
-
-
-def change_text(ratio: float) -> str:
-    """1.11× slower, 2.00× faster, or 1.00× for no change at three digits."""
-    if ratio > 1:
-        return f"{ratio:.2f}× slower"
-    if ratio < 1:
-        return f"{1 / ratio:.2f}× faster"
-    return "1.00×"
-
-
-def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
-    """One row per configuration both runs measured: medians, B/A, p-value and verdict.
-
-    Verdicts: faster, slower, same (not significant), untestable (< 3 samples a side),
-    broken (ok in A, failed in B), fixed (the reverse), failed (failed in both).
-    """
-    import pandas as pd
-
-    from benchmarks.report.tables import prepare
-
-    a, b = prepare(a), prepare(b)
-    merged = a.merge(b, on=MATCH, suffixes=("_a", "_b"))
-    rows = []
-    for _, r in merged.iterrows():
-        row: dict[str, Any] = {k: r[k] for k in MATCH}
-        row.update(problem=r["problem"], median_a=r["median_s_a"], median_b=r["median_s_b"],
-                   status_a=r["status_a"], status_b=r["status_b"],
-                   samples_a=len(r["samples_a"]), samples_b=len(r["samples_b"]),
-                   ratio=math.nan, p=math.nan, size_order=r["size_order_a"],
-                   impl_order=r["impl_order_a"])
-        ok_a, ok_b = r["status_a"] == "ok", r["status_b"] == "ok"
-        if ok_a and ok_b:
-            ratio = float(r["median_s_b"] / r["median_s_a"])
-            row["ratio"] = ratio
-            if min(len(r["samples_a"]), len(r["samples_b"])) < MIN_SAMPLES:
-                row["verdict"] = "untestable"
-                row["text"] = f"{change_text(ratio)}? (< {MIN_SAMPLES} samples)"
-            else:
-                p = mann_whitney(list(r["samples_a"]), list(r["samples_b"]))
-                row["p"] = p
-                if p < alpha and ratio != 1:
-                    row["verdict"] = "slower" if ratio > 1 else "faster"
-                    row["text"] = change_text(ratio)
-                else:
-                    row["verdict"] = "same"
-                    row["text"] = f"not significant ({change_text(ratio)})"
-        elif ok_a:
-            row.update(verdict="broken", text=f"ok → {r['status_b']}")
-        elif ok_b:
-            row.update(verdict="fixed", text=f"{r['status_a']} → ok")
-        else:
-            row.update(verdict="failed", text=f"{r['status_a']} → {r['status_b']}")
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    return frame.sort_values(["impl_order", "op", "size_order", "d", "dtype", "device",
-                              "threads"], kind="stable").reset_index(drop=True)
-
-
-def geometric_mean(ratios: Any) -> float:
-    values = [float(v) for v in ratios if v > 0 and math.isfinite(v)]
-    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else math.nan
-
-
-def regressions(result: pd.DataFrame, fail_above: float) -> pd.DataFrame:
-    """Significant slowdowns beyond ``fail_above`` percent, and configurations that broke."""
-    limit = 1 + fail_above / 100
-    slow = (result["verdict"] == "slower") & (result["ratio"] > limit)
-    return result[slow | (result["verdict"] == "broken")]
 
 
 def differences(a: Run, b: Run) -> list[str]:
@@ -186,15 +118,17 @@ def table(result: pd.DataFrame, alpha: float, changes_only: bool) -> Table:
     varying = [k for k in ("d", "dtype", "device", "threads") if result[k].nunique() > 1]
     shown = result
     if changes_only:
-        shown = result[~result["verdict"].isin(["same", "untestable"])]
-    out = Table("compare", "B/A per configuration (median time; Mann–Whitney U on the "
-                f"per-round samples, two-sided, α = {alpha:g})",
+        shown = result[~result["verdict"].isin(["same", "untestable", "reference"])]
+    normalised = bool(result.attrs.get("normalised"))
+    what = ("ratio to the reference in the same rounds" if normalised else "median time")
+    out = Table("compare", f"B/A per configuration ({what}; noise from the spread between "
+                f"processes and between runs, two-sided, α = {alpha:g})",
                 ["implementation", "operation", "size", *varying, "A", "B", "B/A", "p",
                  "change"], slug="compare",
-                caption="> 1: B is slower; not significant: the samples do not tell the two "
-                f"apart at α = {alpha:g}; ? : fewer than {MIN_SAMPLES} samples, no test")
+                caption="> 1: B is slower; not significant: within the noise or below the "
+                "threshold; ?: no noise estimate (one process a side, few configurations)")
     kinds = {"slower": "slower", "faster": "faster", "broken": "fail", "fixed": "good",
-             "failed": "status", "same": "muted", "untestable": "muted"}
+             "failed": "status", "same": "muted", "untestable": "muted", "reference": "muted"}
     for _, r in shown.iterrows():
         op = f"train ({r['steps_key']} steps)" if r["op"] == "train" else r["op"]
         cells = [Cell(r["impl"]), Cell(op), Cell(size_text(r["problem"], int(r["n"])))]
@@ -214,20 +148,48 @@ def table(result: pd.DataFrame, alpha: float, changes_only: bool) -> Table:
 
 
 def summary(result: pd.DataFrame) -> str:
-    both = result[result["ratio"].notna()]
+    both = result[result["ratio"].notna() & (result["verdict"] != "reference")]
     counts = result["verdict"].value_counts()
     parts = [f"{counts.get(v, 0)} {label}" for v, label in (
         ("slower", "slower"), ("faster", "faster"), ("same", "not significant"),
-        ("untestable", "untestable"), ("broken", "broken"), ("fixed", "fixed"),
-        ("failed", "failed in both")) if counts.get(v, 0)]
+        ("untestable", "untestable"), ("reference", "reference"), ("broken", "broken"),
+        ("fixed", "fixed"), ("failed", "failed in both")) if counts.get(v, 0)]
     mean = geometric_mean(both["ratio"])
-    significant = both[both["verdict"].isin(["slower", "faster"])]
-    text = (f"geometric mean of B/A over {len(both)} configurations: "
+    mode = "drift-normalised " if result.attrs.get("normalised") else ""
+    text = (f"geometric mean of {mode}B/A over {len(both)} configurations: "
             f"{mean:.3f} ({change_text(mean)})" if len(both) else "no configuration ran in both")
+    significant = both[both["verdict"].isin(["slower", "faster"])]
     if len(significant):
         sig = geometric_mean(significant["ratio"])
         text += f"; over the {len(significant)} significant changes: {sig:.3f}"
     return text + "; " + ", ".join(parts)
+
+
+def warn(run_a: Run, run_b: Run, result: pd.DataFrame, reference: str | None) -> list[str]:
+    """The loud warnings: machines or settings differ; say so before the table."""
+    from rich.markup import escape
+
+    from benchmarks.report.console import errors
+
+    differ = differences(run_a, run_b)
+    if result.attrs.get("threads_differ"):
+        differ.append("the runs used different thread counts: configurations are matched "
+                      "without them, so B/A includes the effect of the threads")
+    if differ:
+        errors.print("[bold white on red] WARNING [/] [bold red]the two runs differ in "
+                     "machine or settings; their times may not be comparable:[/]", soft_wrap=True)
+        for line in differ:
+            errors.print(f"[red]  - {escape(line)}[/]", soft_wrap=True)
+    if reference and not result.attrs.get("normalised"):
+        errors.print(f"[bold yellow]note:[/] {escape(reference)} is not in both runs: absolute "
+                     "times are compared, so a drift of the machine shows as a change",
+                     soft_wrap=True)
+    for label, each in (("A", run_a), ("B", run_b)):
+        for note in each.notes:
+            if not note.startswith("no memory-bandwidth"):
+                errors.print(f"[bold yellow]note:[/] {label} ({escape(str(each.path))}): "
+                             f"{escape(note)}", soft_wrap=True)
+    return differ
 
 
 def run(args: argparse.Namespace) -> int:
@@ -237,28 +199,15 @@ def run(args: argparse.Namespace) -> int:
     from benchmarks.report.render import markdown_table, rich_table
     from benchmarks.store.runs import read
 
-    try:
-        import scipy.stats  # noqa: F401
-    except ImportError:
-        raise UsageError("compare needs SciPy for the Mann–Whitney U test: "
-                         "pip install scipy") from None
     run_a, run_b = read(args.a), read(args.b)
     run_a.label, run_b.label = "A", "B"
-    result = compare_frames(run_a.frame, run_b.frame, args.alpha)
+    reference = None if args.absolute else args.reference
+    result = compare_frames(run_a.frame, run_b.frame, args.alpha, args.threshold / 100,
+                            reference)
     if result.empty:
         raise UsageError(f"{args.a} and {args.b} have no configuration in common "
-                         "(implementation, operation, size, d, dtype, device, threads, steps)")
-    differ = differences(run_a, run_b)
-    if differ:
-        errors.print("[bold white on red] WARNING [/] [bold red]the two runs differ in "
-                     "machine or settings; their times may not be comparable:[/]", soft_wrap=True)
-        for line in differ:
-            errors.print(f"[red]  - {escape(line)}[/]", soft_wrap=True)
-    for label, each in (("A", run_a), ("B", run_b)):
-        for note in each.notes:
-            if not note.startswith("no memory-bandwidth"):
-                errors.print(f"[bold yellow]note:[/] {label} ({escape(str(each.path))}): "
-                             f"{escape(note)}", soft_wrap=True)
+                         "(implementation, operation, size, d, dtype, device, steps)")
+    differ = warn(run_a, run_b, result, reference)
     only_a = len(run_a.frame) - len(result)
     only_b = len(run_b.frame) - len(result)
     console.print(f"A = {run_a.path} ({run_a.host})\nB = {run_b.path} ({run_b.host})",

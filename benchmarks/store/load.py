@@ -12,7 +12,7 @@ from benchmarks.store.results import COLUMNS, METADATA, RESULTS, RunError
 
 NUMERIC = ["n", "d", "threads", "steps", "median_s", "iqr_s", "q1_s", "q3_s", "min_s", "max_s",
            "mean_s", "std_s", "rounds", "loops", "first_call_s", "prepare_s", "compile_train_s",
-           "peak_rss_bytes", "points_per_s", "gb_per_s", "bytes_read"]
+           "peak_rss_bytes", "points_per_s", "gb_per_s", "bytes_read", "processes", "floor_s"]
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

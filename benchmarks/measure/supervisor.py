@@ -1,0 +1,163 @@
+"""The parent's side of a worker process: start it, send it requests, notice when it dies.
+
+One worker process per implementation (JAX and torch never share a process or a thread
+pool). A request that gets no reply within its timeout, or a worker that exits, raises
+``WorkerLost`` with a one-line message; the worker is then killed and a fresh one started
+for the next configuration that needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+from typing import Any
+
+from benchmarks.measure.records import Finished, Prepared, from_json
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS", "NUMBA_NUM_THREADS")
+
+
+class WorkerLost(Exception):
+    """No reply: ``status`` is timeout or crash, the message says what happened."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class WorkerError(Exception):
+    """The worker answered with an exception of the implementation (it stays usable)."""
+
+
+def cpus_for(threads: int, allowed: list[int]) -> list[int]:
+    """``threads`` distinct CPUs, the last ones allowed (CPU 0 takes most interrupts)."""
+    return allowed[-threads:] if threads <= len(allowed) else allowed
+
+
+def worker_environment(threads: int) -> dict[str, str]:
+    """Every framework's thread count fixed before it is imported, and the CPUs to pin to."""
+    env = dict(os.environ)
+    for name in THREAD_VARIABLES:
+        env[name] = str(threads)
+    flags = env.get("XLA_FLAGS", "")
+    if threads == 1 and "xla_cpu_multi_thread_eigen" not in flags:
+        # XLA's CPU client has no thread-count flag; one thread is its Eigen pool switched
+        # off, more threads its default pool, which the CPU pinning bounds to N cores.
+        flags = (flags + " --xla_cpu_multi_thread_eigen=false "
+                 "intra_op_parallelism_threads=1").strip()
+    env["XLA_FLAGS"] = flags
+    if threads > 1:
+        # Idle pool threads must sleep, not spin: interleaved workers share the same N cores,
+        # and a pool spinning in one worker (OpenMP's active wait, OpenBLAS's 2^28-cycle
+        # timeout) starves the next worker's parallel region: torch-autograd's loss at
+        # N = 1e4 took 16–22 ms with --threads 2 against 45 µs with these set.
+        env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        env.setdefault("KMP_BLOCKTIME", "0")  # Intel's OpenMP (MKL), the same idea
+        env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # 2^4 cycles, the minimum
+    env["UPDATEBENCH_THREADS"] = str(threads)
+    if hasattr(os, "sched_getaffinity"):
+        cpus = cpus_for(threads, sorted(os.sched_getaffinity(0)))
+        env["UPDATEBENCH_CPUS"] = ",".join(str(c) for c in cpus)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class Worker:
+    """One worker process for one implementation."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        read_fd, write_fd = os.pipe()
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.measure.worker", str(write_fd)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.stderr,
+            pass_fds=(write_fd,), env=worker_environment(threads), text=True,
+        )
+        os.close(write_fd)
+        self.replies: queue.Queue[str | None] = queue.Queue()
+        self.reader = threading.Thread(target=self._read, args=(read_fd,), daemon=True)
+        self.reader.start()
+
+    def _read(self, fd: int) -> None:
+        with os.fdopen(fd) as stream:
+            for line in stream:
+                self.replies.put(line)
+        self.replies.put(None)  # the worker is gone
+
+    def stderr_tail(self, lines: int = 3) -> str:
+        self.stderr.seek(0)
+        text = self.stderr.read().decode(errors="replace").strip().splitlines()
+        return " | ".join(text[-lines:])
+
+    def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(message) + "\n")
+            self.process.stdin.flush()
+            reply = self.replies.get(timeout=timeout)
+        except queue.Empty:
+            self.stop()
+            raise WorkerLost("timeout", f"no result within {timeout:g} s") from None
+        except (BrokenPipeError, OSError):
+            reply = None
+        if reply is None:
+            code = self.process.wait(timeout=10)
+            detail = self.stderr_tail()
+            self.stop()
+            raise WorkerLost("crash", f"worker exited with status {code}"
+                             + (f": {detail}" if detail else ""))
+        answer = json.loads(reply)
+        if "error" in answer:
+            raise WorkerError(answer["error"])
+        return answer
+
+    def prepare(self, message: dict[str, Any], timeout: float) -> Prepared:
+        return from_json(Prepared, self.request({"kind": "prepare", **message},
+                                                timeout)["prepared"])
+
+    def round(self, timeout: float) -> float:
+        return float(self.request({"kind": "round"}, timeout)["seconds"])
+
+    def finish(self, timeout: float) -> Finished:
+        return from_json(Finished, self.request({"kind": "finish"}, timeout)["finished"])
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.alive:
+            self.process.kill()
+        self.process.wait()
+        if not self.stderr.closed:
+            self.stderr.close()
+
+
+class Pool:
+    """A live worker per implementation, started on first use, replaced once it is lost."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self.workers: dict[str, Worker] = {}
+
+    def get(self, impl: str) -> Worker:
+        worker = self.workers.get(impl)
+        if worker is None or not worker.alive:
+            worker = self.workers[impl] = Worker(self.threads)
+        return worker
+
+    def drop(self, impl: str) -> None:
+        worker = self.workers.pop(impl, None)
+        if worker is not None:
+            worker.stop()
+
+    def stop(self) -> None:
+        for impl in list(self.workers):
+            self.drop(impl)

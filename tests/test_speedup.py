@@ -1,0 +1,88 @@
+"""Speedups from within-round ratios: drift cancels, the interval rests on processes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarks.report.speedup import bootstrap_median, within_round_speedups
+
+
+def result_row(impl: str, times: list[list[float]], n: int = 1000, indices: bool = True) -> dict:
+    """A results row; ``times[p][r]`` is round r of process p, stored as the sweep stores it."""
+    flat = [t for process in times for t in process]
+    row = {"impl": impl, "op": "loss", "steps": 10, "problem": "synthetic", "n": n, "d": 1,
+           "dtype": "float64", "device": "cpu", "threads": 1, "status": "ok",
+           "median_s": float(np.median(flat)), "samples_s": " ".join(f"{t:.6e}" for t in flat)}
+    if indices:
+        row["sample_rounds"] = " ".join(str(r) for process in times for r in range(len(process)))
+        row["sample_processes"] = " ".join(str(p) for p, process in enumerate(times)
+                                           for _ in process)
+    return row
+
+
+def drifting(base: float, rounds: int, processes: int, seed: int = 1) -> list[list[float]]:
+    """A machine whose speed wanders by a factor up to 3 between rounds."""
+    rng = np.random.default_rng(seed)
+    return [list(base * np.exp(rng.uniform(0, math.log(3), rounds))) for _ in range(processes)]
+
+
+def test_within_round_ratios_cancel_a_drifting_machine():
+    speed = drifting(1.0, 60, 3)
+    base = [[1e-4 * s for s in p] for p in speed]
+    fast = [[0.25e-4 * s * (1 + 0.01 * ((r % 3) - 1)) for r, s in enumerate(p)] for p in speed]
+    frame = pd.DataFrame([result_row("numpy-manual", base), result_row("jax-jit", fast)])
+    out = within_round_speedups(frame).set_index("impl")
+    jax = out.loc["jax-jit"]
+    assert jax["speedup"] == pytest.approx(4.0, rel=0.01)
+    assert jax["speedup_low"] <= 4.0 <= jax["speedup_high"]
+    assert jax["speedup_high"] / jax["speedup_low"] < 1.05  # drift does not widen it
+    assert jax["pairs"] == 180 and jax["processes"] == 3
+    assert out.loc["numpy-manual", "speedup"] == 1.0
+
+
+def test_rounds_pair_only_with_the_same_round_of_the_same_process():
+    base = [[1.0, 2.0, 4.0], [8.0, 16.0, 32.0]]
+    impl = [[0.5, 1.0, 2.0], [4.0, 8.0, 16.0]]  # exactly 2× faster in every round
+    frame = pd.DataFrame([result_row("numpy-manual", base), result_row("torch-func", impl)])
+    out = within_round_speedups(frame).set_index("impl")
+    assert out.loc["torch-func", "speedup"] == pytest.approx(2.0)
+    assert out.loc["torch-func", "speedup_low"] == pytest.approx(2.0)
+    shuffled = [[0.5, 1.0, 2.0], [16.0, 8.0, 4.0]]  # the same samples, rounds mismatched
+    frame = pd.DataFrame([result_row("numpy-manual", base), result_row("torch-func", shuffled)])
+    assert within_round_speedups(frame).set_index("impl").loc["torch-func", "speedup_high"] > 2
+
+
+def test_processes_that_disagree_widen_the_interval():
+    rng = np.random.default_rng(3)
+    base = [list(1e-4 * (1 + 0.01 * rng.standard_normal(40))) for _ in range(4)]
+    agree = [[t / 2 for t in p] for p in base]
+    disagree = [[t / (2 * (1 + 0.3 * (i % 2))) for t in p] for i, p in enumerate(base)]
+    frames = [pd.DataFrame([result_row("numpy-manual", base), result_row("x", impl)])
+              for impl in (agree, disagree)]
+    width = [float(f.set_index("impl").loc["x", "speedup_high"]
+                   - f.set_index("impl").loc["x", "speedup_low"])
+             for f in (within_round_speedups(frame) for frame in frames)]
+    assert width[1] > 5 * width[0]
+
+
+def test_rows_without_round_indices_fall_back_to_the_ratio_of_medians():
+    frame = pd.DataFrame([result_row("numpy-manual", [[2.0, 2.0, 2.0]], indices=False),
+                          result_row("x", [[1.0, 1.0, 1.0]], indices=False)])
+    row = within_round_speedups(frame).set_index("impl").loc["x"]
+    assert row["speedup"] == 2.0 and math.isnan(row["speedup_low"]) and row["pairs"] == 0
+
+
+def test_no_baseline_no_speedup_and_failed_rows_are_left_out():
+    rows = [result_row("x", [[1.0, 2.0]]), {**result_row("numpy-manual", [[1.0, 2.0]], n=10),
+                                              "status": "timeout"}]
+    assert within_round_speedups(pd.DataFrame(rows)).empty
+
+
+def test_bootstrap_interval_of_identical_ratios_is_a_point():
+    assert bootstrap_median([np.full(10, 3.0), np.full(5, 3.0)]) == (3.0, 3.0)
+    low, high = bootstrap_median([np.arange(1.0, 101.0)])
+    assert low < 50.5 < high and high - low < 30
