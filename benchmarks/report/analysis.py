@@ -13,6 +13,7 @@ import pandas as pd
 
 from benchmarks.report.format import size_text
 from benchmarks.report.frame import SERIES, SIZE, prepared
+from benchmarks.report.speedup import speedup_of
 from benchmarks.store.runs import BASELINE
 
 GRIEWANK = (4.0, 5.0)  # reverse mode: gradient within a small constant of the loss
@@ -20,7 +21,11 @@ EXACT_CHEAP = ("manual", "reverse-mode", "symbolic")  # methods the cheap-gradie
 
 
 def speedups(frame: pd.DataFrame, baseline: str = BASELINE) -> pd.DataFrame:
-    """Baseline median / median for every ok row with an ok baseline row; NaN otherwise.
+    """Speedup over the baseline for every ok row with an ok baseline row; NaN otherwise.
+
+    Within one run it is the median of within-round ratios with a bootstrap interval
+    (``report.speedup``: interleaved rounds cancel the machine's drift); a baseline
+    borrowed from another run gives a ratio of medians and no interval.
 
     The baseline is the same configuration in the same run (any device: NumPy runs on the
     CPU); a run without it borrows it from the first run that has it (``baseline_run``).
@@ -30,26 +35,40 @@ def speedups(frame: pd.DataFrame, baseline: str = BASELINE) -> pd.DataFrame:
     base = frame[(frame["impl"] == baseline) & (frame["status"] == "ok")]
     base = base.sort_values(["run_index", "device"], key=lambda s: s if s.name != "device"
                             else (s != "cpu"))
-    own = {(r["run"], *(r[c] for c in config)): r["median_s"] for _, r in base.iterrows()}
+    own = {(r["run"], *(r[c] for c in config)): r for _, r in base.iterrows()}
     present = {(r["run"], *(r[c] for c in config))  # failed baselines too: never borrowed over
                for _, r in frame[frame["impl"] == baseline].iterrows()}
     any_run: dict[tuple, tuple[str, float]] = {}
     for _, r in base.iterrows():
         any_run.setdefault(tuple(r[c] for c in config), (r["run"], r["median_s"]))
-    values, sources = [], []
+    values, lows, highs, sources = [], [], [], []
     for _, row in frame.iterrows():
         key = tuple(row[c] for c in config)
-        if (row["run"], *key) in own:
-            source, median = row["run"], own[(row["run"], *key)]
+        ok = row["status"] == "ok" and row["median_s"] > 0
+        low = high = math.nan
+        if (row["run"], *key) in own:  # same run: within-round ratios and their interval
+            base_row = own[(row["run"], *key)]
+            source, median = row["run"], base_row["median_s"]
+            if ok:
+                paired = speedup_of(base_row, row)
+                value, low, high = (paired["speedup"], paired["speedup_low"],
+                                    paired["speedup_high"])
         elif key in any_run and (row["run"], *key) not in present:
             source, median = any_run[key]
         else:
             source, median = None, math.nan
-        ok = row["status"] == "ok" and row["median_s"] > 0
-        values.append(median / row["median_s"] if ok else math.nan)
+        if not ok:
+            value = math.nan
+        elif source != row["run"]:  # borrowed from another run: a ratio of medians only
+            value = median / row["median_s"]
+        values.append(value)
+        lows.append(low)
+        highs.append(high)
         sources.append(source)
     out = frame.copy()
     out["speedup"] = values
+    out["speedup_low"] = lows
+    out["speedup_high"] = highs
     out["baseline_run"] = sources
     return out
 

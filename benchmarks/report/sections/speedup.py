@@ -33,16 +33,26 @@ def speedup_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
                         tip=f"{baseline} failed or was not measured here")
         if r["impl"] == baseline and r["baseline_run"] == r["run"]:
             return Cell("1", value, "muted", "the baseline")
-        return Cell(f"{number(value)}×", value, "good" if value > 1 else "",
-                    f"{baseline} median / this median" + (
-                        f" (baseline from {r['baseline_run']})"
-                        if r["baseline_run"] != r["run"] else ""))
+        if r["baseline_run"] != r["run"]:
+            return Cell(f"{number(value)}×", value, "good" if value > 1 else "",
+                        f"{baseline} median / this median (baseline from "
+                        f"{r['baseline_run']})")
+        low, high = r.get("speedup_low", math.nan), r.get("speedup_high", math.nan)
+        if math.isnan(low) or math.isnan(high):
+            return Cell(f"{number(value)}×", value, "good" if value > 1 else "",
+                        f"{baseline} median / this median (no round pairs to bootstrap)")
+        return Cell(f"{number(value)}× [{number(low)}–{number(high)}]", value,
+                    "good" if low > 1 else ("" if high >= 1 else "slower"),
+                    f"median of within-round ratios {baseline} / this; 95% bootstrap "
+                    "interval over processes and rounds")
 
     borrowed = sorted({f"{r} takes it from {b}" for r, b in
                        zip(part["run"], part["baseline_run"], strict=True)
                        if isinstance(b, str) and b != r})
     caption = (f"> 1: faster than {baseline} (the row of 1s) on the same "
-               "configuration in the same run")
+               "configuration in the same run: the median of within-round ratios (rounds "
+               "interleaved, so the machine's drift cancels) and [its 95% bootstrap interval "
+               "over processes and rounds]")
     if borrowed:
         caption += "; a run without the baseline: " + ", ".join(borrowed)
     return grid.per_size(part, "speedup", f"{op_text(op, steps)}: speedup over {baseline}, "

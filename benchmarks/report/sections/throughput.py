@@ -51,7 +51,32 @@ def throughput_tables(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: in
                   " – not measured for this run"))
     gbs = grid.per_size(part, "throughput", f"{what}: memory throughput, {where} [GB/s]",
                         f"gbs-{op}-{steps}-d{d}-{dtype}", gb_cell, caption)
-    return [points, gbs]
+    return [points, gbs, *floor_table(grid, part, what, where, f"{op}-{steps}-d{d}-{dtype}")]
+
+
+def floor_cell(r: Any) -> Cell:
+    if r["status"] != "ok":
+        return status_cell(r)
+    floor = pd.to_numeric(r.get("floor_s"), errors="coerce")
+    if not floor > 0:  # missing, NaN or zero
+        return Cell("–", kind="muted", tip="no floor recorded for this row")
+    times = float(r["median_s"]) / float(floor)
+    return Cell(f"{number(times)}×", times, "good" if times <= 2 else "",
+                f"median {r['median_s']:.3g} s / floor {float(floor):.3g} s")
+
+
+def floor_table(grid: Grid, part: pd.DataFrame, what: str, where: str, slug: str
+                ) -> list[Table]:
+    """Each median as a multiple of the update rule's floor on this machine (the sweep's
+    ``floor_s``: max(bytes of x and y ÷ read bandwidth, N × exp cost) × evaluations)."""
+    if "floor_s" not in part.columns or not (pd.to_numeric(part["floor_s"],
+                                                             errors="coerce") > 0).any():
+        return []
+    caption = ("median ÷ floor, the floor being max(bytes of x and y ÷ the machine's read "
+               "bandwidth, N × the cost of one exp) × evaluations per call; 1× is the "
+               "hardware's limit, nothing can go below it")
+    return [grid.per_size(part, "throughput", f"{what}: multiple of the machine's floor, "
+                          f"{where} [×]", f"floor-{slug}", floor_cell, caption)]
 
 
 def figures(grid: Grid, canvas: Canvas) -> list[Plot]:
