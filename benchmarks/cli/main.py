@@ -7,9 +7,18 @@ import importlib
 import importlib.util
 import json
 import sys
-from collections.abc import Callable
-from pathlib import Path
 
+from benchmarks.cli import guards
+from benchmarks.cli.values import (
+    choice,
+    count,
+    listing,
+    seconds,
+    seed,
+    size,
+    threads,
+    writable_file,
+)
 from benchmarks.store.errors import UsageError
 from impls import registry
 from impls.base import DEVICES, OPS
@@ -23,29 +32,6 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def count(label: str) -> Callable[[str], int]:
-    """An integer ≥ 1, also written as 1e6 or 10**6."""
-
-    def parse(text: str) -> int:
-        try:
-            if "**" in text:
-                base, power = text.split("**")
-                value = int(base) ** int(power)
-            else:
-                number = float(text)
-                if not number.is_integer():
-                    raise ValueError
-                value = int(number)
-        except (ValueError, OverflowError):
-            raise argparse.ArgumentTypeError(f"{label} must be a whole number, got {text!r}") \
-                from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{label} must be at least 1, got {text!r}")
-        return value
-
-    return parse
-
-
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE",
                         help="a Python file that registers implementations (repeatable)")
@@ -56,36 +42,10 @@ def add_problem(parser: argparse.ArgumentParser) -> None:
                         "(default: the five-point problem)")
     parser.add_argument("--d", type=count("d"), default=None, help="features (default 1)")
     parser.add_argument("--dtype", default="float64", help=f"one of {', '.join(DTYPES)}")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument("--impl", action="append", metavar="NAME",
                         help="implementation to include (repeatable; default: all available)")
     parser.add_argument("--device", default="cpu", help=f"one of {', '.join(DEVICES)}")
-
-
-def listing(label: str, parse: Callable[[str], object]) -> Callable[[str], tuple]:
-    """A comma-separated list, each item checked by ``parse``."""
-
-    def parse_all(text: str) -> tuple:
-        items = [item.strip() for item in text.split(",")]
-        if not text.strip() or any(not item for item in items):
-            raise argparse.ArgumentTypeError(f"malformed {label} list {text!r}")
-        return tuple(dict.fromkeys(parse(item) for item in items))
-
-    return parse_all
-
-
-def size(text: str) -> int | None:
-    return None if text in ("five", "5pt", "five-point") else count("size")(text)
-
-
-def choice(label: str, options: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if text not in options:
-            raise argparse.ArgumentTypeError(f"unknown {label} {text!r}: choose from "
-                                             f"{', '.join(options)}")
-        return text
-
-    return parse
 
 
 def add_sweep_options(parser: argparse.ArgumentParser) -> None:
@@ -103,10 +63,11 @@ def add_sweep_options(parser: argparse.ArgumentParser) -> None:
                         metavar="LIST", help="cpu and/or cuda (default cpu)")
     parser.add_argument("--op", type=listing("operation", choice("operation", OPS)),
                         metavar="LIST", help=f"operations among {', '.join(OPS)} (default all)")
-    parser.add_argument("--threads", type=count("threads"), help="threads per worker (default 1)")
+    parser.add_argument("--threads", type=threads, help="threads per worker (default 1)")
     parser.add_argument("--steps", type=count("steps"), help="steps per training run (default 10)")
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--timeout", type=float, help="seconds per configuration (default 300)")
+    parser.add_argument("--seed", type=seed)
+    parser.add_argument("--timeout", type=seconds,
+                        help="seconds per configuration (default 300)")
     parser.add_argument("--quick", action="store_true", default=None,
                         help="a first impression in under a minute")
     parser.add_argument("--out", metavar="DIR", default="results",
@@ -131,9 +92,9 @@ def build_parser() -> Parser:
     parser = Parser(prog="updatebench", description="Correctness checks and benchmarks of "
                     "automatic-differentiation implementations of one gradient-descent update.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    listing = commands.add_parser("list", help="implementations and whether they run here")
-    add_common(listing)
-    listing.add_argument("--device", default="cpu")
+    listed = commands.add_parser("list", help="implementations and whether they run here")
+    add_common(listed)
+    listed.add_argument("--device", default="cpu", type=choice("device", DEVICES))
     check = commands.add_parser("check", help="gradient correctness against a reference")
     add_common(check)
     add_problem(check)
@@ -161,11 +122,21 @@ def build_parser() -> Parser:
 
 
 def load_plugins(paths: list[str]) -> None:
+    """Import each plugin; refuse one that exits or takes a built-in's name, before any work."""
+    builtin = {name for names in registry.BUILTIN_MODULES.values() for name in names}
     for path in paths:
         try:
-            registry.load_plugin(path)
+            added = registry.load_plugin(path)
         except registry.RegistryError as error:
             raise UsageError(str(error)) from None
+        except SystemExit as stop:
+            raise UsageError(f"plugin {path} called sys.exit({stop.code!r}) while being "
+                             "imported") from None
+        taken = sorted(name for name in set(added) & builtin  # not the built-in it imported
+                       if not registry.get(name).__module__.startswith("impls."))
+        if taken:
+            raise UsageError(f"plugin {path} registers {', '.join(map(repr, taken))}, the "
+                             "name of a built-in implementation: give it a name of its own")
 
 
 def make_problem(args: argparse.Namespace, copies: int):
@@ -203,9 +174,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     names, unavailable = selected(args)
     problem = make_problem(args, copies=max(1, len(names)) + 4)
     steps = args.steps or (1000 if args.n is None else 100)
-    json_path = Path(args.json) if args.json else None
-    if json_path is not None and not json_path.parent.is_dir():
-        raise UsageError(f"cannot write {json_path}: folder {json_path.parent} does not exist")
+    json_path = writable_file(args.json, "--json")
     def progress(name: str) -> None:
         status.update(f"checking {name}")
         if args.log_progress:  # the sweep reads this to tell which implementation crashed
@@ -216,7 +185,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                            device=args.device, progress=progress)
     show_check(report)
     if json_path is not None:
-        json_path.write_text(json.dumps(report, indent=1))
+        try:
+            json_path.write_text(json.dumps(report, indent=1))
+        except OSError as error:
+            raise UsageError(f"cannot write --json {json_path}: {error.strerror}") from None
         console.print(f"wrote {json_path}")
     return EXIT_OK if report["passed"] else EXIT_FAILED
 
@@ -226,26 +198,25 @@ def cmd_main(args: argparse.Namespace) -> int:
     from benchmarks.cli import sweep as sweep_command
     from benchmarks.report import command as report
 
-    plugins = [a for p in args.plugin for a in ("--plugin", p)]
-    code, folder = sweep_command.execute(
-        build_parser().parse_args(["sweep", "--quick", "--out", args.out, *plugins]),
-        summary=False)
+    request = sweep_command.Request(options=sweep_command.quick_options(), out=args.out,
+                                    plugins=tuple(args.plugin))
+    code, folder = sweep_command.execute(request, summary=False)
     if code != EXIT_OK:
         return code
-    shown = report.run(build_parser().parse_args(
-        ["report", str(folder), "--tables", "check,time,speedup,ratio"]))
-    checked = json.loads((folder / "check.json").read_text()) \
-        if (folder / "check.json").is_file() else {"passed": False}
-    if not checked["passed"]:
+    shown = report.run(argparse.Namespace(
+        inputs=[str(folder)], out=None, baseline=None, probe_bandwidth=False,
+        tables="check,time,speedup,ratio", no_plots=False, quiet=False, plugin=[]))
+    passed = sweep_command.check_passed(folder)
+    if not passed:
         print("updatebench: some implementation failed the check (see the table above)",
               file=sys.stderr)
-    return max(shown, EXIT_OK if checked["passed"] else EXIT_FAILED)
+    return max(shown, EXIT_OK if passed else EXIT_FAILED)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from benchmarks.cli import sweep as sweep_command
 
-    return sweep_command.run(args)
+    return sweep_command.execute(sweep_command.request_from(args))[0]
 
 
 COMMANDS = {"list": cmd_list, "check": cmd_check, "sweep": cmd_sweep, "main": cmd_main}
@@ -255,12 +226,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         load_plugins(args.plugin)
+        guards.check(args)
         if args.command in EXTENSIONS:
             return importlib.import_module(EXTENSIONS[args.command][0]).run(args)
         return COMMANDS[args.command](args)
     except (UsageError, ProblemError, registry.RegistryError) as error:
         print(f"updatebench: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:  # a file or folder the command needs: one line, not a traceback
+        where = f" {error.filename}" if error.filename else ""
+        print(f"updatebench: error: cannot use{where}: {error.strerror or error}",
+              file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("updatebench: interrupted", file=sys.stderr)
         return 130
