@@ -235,14 +235,14 @@ def run(args: argparse.Namespace) -> int:
 
     from benchmarks.report.console import console, errors
     from benchmarks.report.render import markdown_table, rich_table
-    from benchmarks.store.runs import read
+    from benchmarks.store.runs import read_all
 
     try:
         import scipy.stats  # noqa: F401
     except ImportError:
         raise UsageError("compare needs SciPy for the Mann–Whitney U test: "
                          "pip install scipy") from None
-    run_a, run_b = read(args.a), read(args.b)
+    run_a, run_b = read_all([args.a, args.b])  # the same run twice: refused, as by report
     run_a.label, run_b.label = "A", "B"
     result = compare_frames(run_a.frame, run_b.frame, args.alpha)
     if result.empty:
