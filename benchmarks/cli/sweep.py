@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cli.plan import SWEEP_FIELDS, check_memory, plan_options, quick_options
 from benchmarks.cli.progress import Progress
 from benchmarks.cli.sweep_check import check_passed, record_check
 from benchmarks.measure import bandwidth, lifeline, machine, timing
@@ -30,22 +31,8 @@ from benchmarks.store.format import CHECK, METADATA
 from benchmarks.store.lock import Busy, FolderLock
 from benchmarks.store.results import RunError, RunFolder
 from impls import registry
-from impls.base import OPS
-from impls.problem import ProblemError, check_fits
 
 __all__ = ["Request", "check_passed", "execute", "quick_options", "request_from"]
-
-DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
-QUICK_SIZES = (None, 10**3, 10**4)
-QUICK_OPS = ("loss", "value_and_grad")
-# Above this, a k-step training run costs k × the step op, which the sweep already times;
-# the default plan records those rows as skipped. An explicit --op train measures them all.
-DEFAULT_TRAIN_MAX_N = 10**5
-# command-line option -> SweepOptions field
-SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dtypes",
-                "device": "devices", "op": "ops", "threads": "threads", "steps": "steps",
-                "seed": "seed", "timeout": "timeout", "quick": "quick"}
-
 
 @dataclass(frozen=True)
 class Request:
@@ -60,50 +47,12 @@ class Request:
     plugins: tuple[str, ...] = ()
 
 
-def plan_options(impl: list[str] | None = None, sizes: tuple | None = None,
-                 dims: tuple | None = None, dtype: tuple | None = None,
-                 device: tuple | None = None, op: tuple | None = None,
-                 threads: int | None = None, steps: int | None = None, seed: int | None = None,
-                 timeout: float | None = None, quick: bool | None = None) -> SweepOptions:
-    """What to measure, from the command's options (None: the default)."""
-    quick = bool(quick)
-    impls = tuple(dict.fromkeys(impl)) if impl else tuple(registry.names())
-    for name in impls:
-        try:
-            registry.get(name)
-        except registry.RegistryError as error:
-            if "unknown implementation" in str(error):
-                raise UsageError(str(error)) from None
-    return SweepOptions(
-        impls=impls, sizes=sizes or (QUICK_SIZES if quick else DEFAULT_SIZES),
-        dims=dims or (1,), dtypes=dtype or ("float64",), devices=device or ("cpu",),
-        ops=op or (QUICK_OPS if quick else OPS), threads=threads or 1, steps=steps or 10,
-        seed=0 if seed is None else seed, quick=quick,
-        timeout=300.0 if timeout is None else timeout,
-        train_max_n=None if op else DEFAULT_TRAIN_MAX_N)
-
-
-def quick_options() -> SweepOptions:
-    """The default job's plan: every implementation, quick sizes and operations."""
-    return plan_options(quick=True)
-
-
 def request_from(args: argparse.Namespace) -> Request:
     given = {option: getattr(args, option) for option in SWEEP_FIELDS
              if getattr(args, option) is not None}
     options = None if args.resume else plan_options(**given)
     return Request(options=options, out=args.out, resume=args.resume, given=given,
                    quiet=args.quiet, check=not args.no_check, plugins=tuple(args.plugin))
-
-
-def check_memory(options: SweepOptions) -> None:
-    for n in options.sizes:
-        for d in options.dims:
-            for dtype in options.dtypes:
-                try:
-                    check_fits(n or 5, d, dtype, copies=2)
-                except ProblemError as error:
-                    raise UsageError(f"{error}; drop it from --sizes") from None
 
 
 def new_folder(out: str, metadata: dict[str, Any]) -> RunFolder:
