@@ -10,6 +10,8 @@ that fails validation (their valid runs take minutes).
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,9 +32,13 @@ SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=N
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory) -> list[str]:
+def files(tmp_path_factory) -> Iterator[list[str]]:
     """Paths a user might pass: a run, an empty folder, garbage, a missing path, plugins."""
     base = tmp_path_factory.mktemp("fuzz")
+    cwd = base / "cwd"
+    cwd.mkdir()
+    before = os.getcwd()
+    os.chdir(cwd)  # relative paths ("5", "") land here, not in the repository
     assert main(["sweep", "--quiet", "--quick", "--no-check", "--impl", "numpy-manual",
                  "--sizes", "five", "--op", "loss", "--out", str(base / "runs")]) == 0
     (run,) = (base / "runs").iterdir()
@@ -40,9 +46,12 @@ def files(tmp_path_factory) -> list[str]:
     (base / "garbage.json").write_text("{not json")
     (base / "list.json").write_text(json.dumps([1, 2]))
     (base / "results.csv").write_bytes(b"\xff\xfe,,\n1,2\n")
-    return [str(run), str(base / "empty"), str(base / "garbage.json"), str(base / "list.json"),
+    plugin = base / "plugin.py"  # a copy: --json or --markdown may overwrite it
+    plugin.write_text((PLUGINS / "not_an_implementation.py").read_text())
+    yield [str(run), str(base / "empty"), str(base / "garbage.json"), str(base / "list.json"),
             str(base / "results.csv"), str(base / "missing" / "x"), str(base / "new"), "",
-            str(PLUGINS / "not_an_implementation.py"), "/dev/null", "/proc/self/status"]
+            str(plugin), "/dev/null", "/proc/self/status"]
+    os.chdir(before)
 
 
 BAD_PLUGINS = ["broken_import.py", "registers_nothing.py", "not_an_implementation.py",
