@@ -101,7 +101,6 @@ def build_parser() -> Parser:
     check.add_argument("--steps", type=count("steps"), default=None,
                        help="training steps compared (default 1000 five-point, 100 synthetic)")
     check.add_argument("--json", metavar="PATH", help="write every number to this JSON file")
-    check.add_argument("--log-progress", action="store_true", help=argparse.SUPPRESS)
     sweep = commands.add_parser("sweep", help="time implementations over sizes and operations")
     add_common(sweep)
     add_sweep_options(sweep)
@@ -177,8 +176,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     json_path = writable_file(args.json, "--json")
     def progress(name: str) -> None:
         status.update(f"checking {name}")
-        if args.log_progress:  # the sweep reads this to tell which implementation crashed
-            print(f"checking {name}", file=sys.stderr, flush=True)
 
     with console.status("checking") as status:
         report = run_check(problem, names, unavailable, steps, seed=args.seed,
