@@ -62,7 +62,8 @@ def test_after_sigkill_of_the_sweep_no_process_of_the_run_survives(tmp_path):
     wait_for(lambda: not any(alive(pid) for pid in family), seconds=10)
 
 
-def test_sigterm_in_the_correctness_step_is_interrupted_and_resume_checks(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_in_the_correctness_step_is_interrupted_and_resume_checks(tmp_path, signum):
     flag = tmp_path / "stall"
     flag.touch()
     env = {**os.environ, "UPDATEBENCH_TEST_STALL": str(flag)}
@@ -75,9 +76,9 @@ def test_sigterm_in_the_correctness_step_is_interrupted_and_resume_checks(tmp_pa
     assert sweep.stdout.readline().startswith("checking")  # the check has begun: it stalls
     time.sleep(1)
     family = descendants(sweep.pid)
-    sweep.send_signal(signal.SIGTERM)
+    sweep.send_signal(signum)
     sweep.communicate(timeout=60)
-    assert sweep.returncode == 128 + signal.SIGTERM
+    assert sweep.returncode == 128 + signum
     run = only_run(out)
     assert read_metadata(run)["status"] == "interrupted"
     assert not (run / "check.json").exists()

@@ -145,3 +145,17 @@ def test_two_sweeps_started_in_the_same_second_get_two_folders(tmp_path, monkeyp
     monkeypatch.undo()
     assert first.path != second.path and second.path.name.endswith("-2")
     assert read_metadata(second.path) == {"command": "sweep"}
+
+
+def test_metadata_is_still_written_when_the_folder_turns_read_only(tmp_path, monkeypatch):
+    from benchmarks.store import results
+
+    folder = RunFolder(tmp_path / "run")
+    folder.create({"status": "running"})
+
+    def refuse(path, text):  # no new file can be made in the folder any more
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(results, "write_atomic", refuse)
+    folder.write_metadata({"status": "failed", "cause": "read-only"})
+    assert read_metadata(folder.path) == {"status": "failed", "cause": "read-only"}
