@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.cli.main import main
+from tests.registry_guard import isolated_registry  # noqa: F401 (autouse fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = ROOT / "tests" / "plugins"

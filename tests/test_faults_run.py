@@ -17,6 +17,7 @@ import pytest
 from benchmarks.cli.main import main
 from benchmarks.measure.lifeline import descendants
 from benchmarks.store.load import load_sweep, read_metadata
+from tests.registry_guard import isolated_registry  # noqa: F401 (autouse fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = ROOT / "tests" / "plugins"

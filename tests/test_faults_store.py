@@ -14,6 +14,7 @@ from benchmarks.store.format import LINES, RESULTS, RunError, read_lines
 from benchmarks.store.load import load_sweep, read_metadata
 from benchmarks.store.lock import FolderLock
 from benchmarks.store.results import RunFolder
+from tests.registry_guard import isolated_registry  # noqa: F401 (autouse fixture)
 
 
 @pytest.fixture(scope="module")

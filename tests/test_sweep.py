@@ -16,6 +16,7 @@ import pytest
 from benchmarks.cli.main import main
 from benchmarks.store.load import load, load_sweep
 from benchmarks.store.results import COLUMNS
+from tests.registry_guard import isolated_registry  # noqa: F401 (autouse fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 FAULTY = str(ROOT / "tests" / "plugins" / "faulty.py")
