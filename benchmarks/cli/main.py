@@ -5,12 +5,20 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-import json
 import sys
-from collections.abc import Callable
 
 from benchmarks.cli import explain as explain_command
+from benchmarks.cli import guards
 from benchmarks.cli.problem_args import add_data_options, spec_from
+from benchmarks.cli.values import (
+    choice,
+    count,
+    listing,
+    seconds,
+    seed,
+    size,
+    threads,
+)
 from benchmarks.store.errors import UsageError
 from impls import registry
 from impls.base import DEVICES, OPS
@@ -24,29 +32,6 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def count(label: str) -> Callable[[str], int]:
-    """An integer ≥ 1, also written as 1e6 or 10**6."""
-
-    def parse(text: str) -> int:
-        try:
-            if "**" in text:
-                base, power = text.split("**")
-                value = int(base) ** int(power)
-            else:
-                number = float(text)
-                if not number.is_integer():
-                    raise ValueError
-                value = int(number)
-        except (ValueError, OverflowError):
-            raise argparse.ArgumentTypeError(f"{label} must be a whole number, got {text!r}") \
-                from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{label} must be at least 1, got {text!r}")
-        return value
-
-    return parse
-
-
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plugin", action="append", default=[], metavar="FILE",
                         help="a Python file that registers implementations (repeatable)")
@@ -57,37 +42,11 @@ def add_problem(parser: argparse.ArgumentParser) -> None:
                         "(default: the five-point problem)")
     parser.add_argument("--d", type=count("d"), default=None, help="features (default 1)")
     parser.add_argument("--dtype", default="float64", help=f"one of {', '.join(DTYPES)}")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument("--impl", action="append", metavar="NAME",
                         help="implementation to include (repeatable; default: all available)")
     parser.add_argument("--device", default="cpu", help=f"one of {', '.join(DEVICES)}")
     add_data_options(parser)
-
-
-def listing(label: str, parse: Callable[[str], object]) -> Callable[[str], tuple]:
-    """A comma-separated list, each item checked by ``parse``."""
-
-    def parse_all(text: str) -> tuple:
-        items = [item.strip() for item in text.split(",")]
-        if not text.strip() or any(not item for item in items):
-            raise argparse.ArgumentTypeError(f"malformed {label} list {text!r}")
-        return tuple(dict.fromkeys(parse(item) for item in items))
-
-    return parse_all
-
-
-def size(text: str) -> int | None:
-    return None if text in ("five", "5pt", "five-point") else count("size")(text)
-
-
-def choice(label: str, options: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if text not in options:
-            raise argparse.ArgumentTypeError(f"unknown {label} {text!r}: choose from "
-                                             f"{', '.join(options)}")
-        return text
-
-    return parse
 
 
 def add_sweep_options(parser: argparse.ArgumentParser) -> None:
@@ -105,13 +64,14 @@ def add_sweep_options(parser: argparse.ArgumentParser) -> None:
                         metavar="LIST", help="cpu and/or cuda (default cpu)")
     parser.add_argument("--op", type=listing("operation", choice("operation", OPS)),
                         metavar="LIST", help=f"operations among {', '.join(OPS)} (default all)")
-    parser.add_argument("--threads", type=count("threads"), help="threads per worker (default 1)")
+    parser.add_argument("--threads", type=threads, help="threads per worker (default 1)")
     parser.add_argument("--steps", type=count("steps"), help="steps per training run (default 10)")
     parser.add_argument("--processes", type=count("processes"),
                         help="worker processes per configuration, one after another "
                         "(default 2; 1 with --quick)")
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--timeout", type=float, help="seconds per configuration (default 300)")
+    parser.add_argument("--seed", type=seed)
+    parser.add_argument("--timeout", type=seconds,
+                        help="seconds per configuration (default 300)")
     parser.add_argument("--quick", action="store_true", default=None,
                         help="a first impression in under a minute")
     parser.add_argument("--out", metavar="DIR", default="results",
@@ -137,9 +97,9 @@ def build_parser() -> Parser:
     parser = Parser(prog="updatebench", description="Correctness checks and benchmarks of "
                     "automatic-differentiation implementations of one gradient-descent update.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    listing = commands.add_parser("list", help="implementations and whether they run here")
-    add_common(listing)
-    listing.add_argument("--device", default="cpu")
+    listed = commands.add_parser("list", help="implementations and whether they run here")
+    add_common(listed)
+    listed.add_argument("--device", default="cpu", type=choice("device", DEVICES))
     sweep = commands.add_parser("sweep", help="time implementations over sizes and operations")
     add_common(sweep)
     add_sweep_options(sweep)
@@ -166,11 +126,21 @@ def build_parser() -> Parser:
 
 
 def load_plugins(paths: list[str]) -> None:
+    """Import each plugin; refuse one that exits or takes a built-in's name, before any work."""
+    builtin = {name for names in registry.BUILTIN_MODULES.values() for name in names}
     for path in paths:
         try:
-            registry.load_plugin(path)
+            added = registry.load_plugin(path)
         except registry.RegistryError as error:
             raise UsageError(str(error)) from None
+        except SystemExit as stop:
+            raise UsageError(f"plugin {path} called sys.exit({stop.code!r}) while being "
+                             "imported") from None
+        taken = sorted(name for name in set(added) & builtin  # not the built-in it imported
+                       if not registry.get(name).__module__.startswith("impls."))
+        if taken:
+            raise UsageError(f"plugin {path} registers {', '.join(map(repr, taken))}, the "
+                             "name of a built-in implementation: give it a name of its own")
 
 
 def make_problem(args: argparse.Namespace, copies: int):
@@ -204,20 +174,19 @@ def cmd_main(args: argparse.Namespace) -> int:
     from benchmarks.cli import sweep as sweep_command
     from benchmarks.report import command as report
 
-    plugins = [a for p in args.plugin for a in ("--plugin", p)]
-    code, folder = sweep_command.execute(
-        build_parser().parse_args(["sweep", "--quick", "--out", args.out, *plugins]),
-        summary=False)
+    request = sweep_command.Request(options=sweep_command.quick_options(), out=args.out,
+                                    plugins=tuple(args.plugin))
+    code, folder = sweep_command.execute(request, summary=False)
     if code != EXIT_OK:
         return code
-    shown = report.run(build_parser().parse_args(
-        ["report", str(folder), "--tables", "check,time,speedup,ratio"]))
-    checked = json.loads((folder / "check.json").read_text()) \
-        if (folder / "check.json").is_file() else {"passed": False}
-    if not checked["passed"]:
+    shown = report.run(argparse.Namespace(
+        inputs=[str(folder)], out=None, baseline=None, probe_bandwidth=False,
+        tables="check,time,speedup,ratio", no_plots=False, quiet=False, plugin=[]))
+    passed = sweep_command.check_passed(folder)
+    if not passed:
         print("updatebench: some implementation failed the check (see the table above)",
               file=sys.stderr)
-    return max(shown, EXIT_OK if checked["passed"] else EXIT_FAILED)
+    return max(shown, EXIT_OK if passed else EXIT_FAILED)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -230,7 +199,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from benchmarks.cli import sweep as sweep_command
 
-    return sweep_command.run(args)
+    return sweep_command.execute(sweep_command.request_from(args))[0]
 
 
 COMMANDS = {"list": cmd_list, "sweep": cmd_sweep, "main": cmd_main,
@@ -242,12 +211,18 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command != "check":  # check loads plugins in child processes only
             load_plugins(args.plugin)
+        guards.check(args)
         if args.command in EXTENSIONS:
             return importlib.import_module(EXTENSIONS[args.command][0]).run(args)
         return COMMANDS[args.command](args)
     except (UsageError, ProblemError, registry.RegistryError) as error:
         print(f"updatebench: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:  # a file or folder the command needs: one line, not a traceback
+        where = f" {error.filename}" if error.filename else ""
+        print(f"updatebench: error: cannot use{where}: {error.strerror or error}",
+              file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("updatebench: interrupted", file=sys.stderr)
         return 130

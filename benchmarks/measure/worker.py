@@ -203,6 +203,8 @@ def answer(runner: Runner, message: dict[str, Any]) -> dict[str, Any]:
 
 
 def serve(out_fd: int) -> None:
+    from benchmarks.measure.lifeline import die_with_parent
+    die_with_parent()  # a sweep killed with SIGKILL takes this worker with it
     out = os.fdopen(out_fd, "w", buffering=1)
     os.dup2(2, 1)  # stray prints from the frameworks go to stderr, not the protocol
     pin_cpus()

@@ -197,9 +197,9 @@ def run(args: argparse.Namespace) -> int:
 
     from benchmarks.report.console import console, errors
     from benchmarks.report.render import markdown_table, rich_table
-    from benchmarks.store.runs import read
+    from benchmarks.store.runs import read_all
 
-    run_a, run_b = read(args.a), read(args.b)
+    run_a, run_b = read_all([args.a, args.b])  # the same run twice: refused, as by report
     run_a.label, run_b.label = "A", "B"
     reference = None if args.absolute else args.reference
     result = compare_frames(run_a.frame, run_b.frame, args.alpha, args.threshold / 100,

@@ -1,60 +1,40 @@
-"""A run folder on disk: results.csv written row by row, atomically, and metadata.json.
+"""A run folder on disk: one JSON line per finished configuration, metadata.json, results.csv.
 
-Each new row rewrites results.csv through a temporary file and ``os.replace``, so at any
-instant (Ctrl-C, SIGTERM, SIGKILL) the file on disk is a complete CSV of every finished
-measurement. Raw per-round samples go in the ``samples_s`` column, space-separated.
+Each finished configuration is appended to ``results.jsonl`` and fsync'd before the sweep
+moves on, so a crash (Ctrl-C, SIGTERM, SIGKILL, power loss) loses at most the configuration
+being written; appending costs the same for the 1st and the 10,000th row. A torn last line
+(the process died inside ``write``) is cut off on reopening, so ``--resume`` measures that
+configuration again. ``results.csv`` is the tidy export, written from the JSON lines at the
+end of a run, on resume and by ``report``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-COLUMNS = [
-    "key", "impl", "method", "framework", "op", "problem", "n", "d", "dtype", "device",
-    "threads", "steps", "status", "message", "median_s", "iqr_s", "q1_s", "q3_s", "min_s",
-    "max_s", "mean_s", "std_s", "rounds", "processes", "loops", "noisy", "first_call_s",
-    "prepare_s", "compile_train_s", "peak_rss_bytes", "points_per_s", "gb_per_s", "bytes_read",
-    "floor_s", "samples_s", "sample_rounds", "sample_processes",
-]
-RESULTS = "results.csv"
-METADATA = "metadata.json"
-TRAINING = "training.json"  # per train configuration: final θ and the loss curve
-
-
-class RunError(ValueError):
-    """A folder that is not a usable run."""
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-UMASK = _umask()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(handle, 0o666 & ~UMASK)  # mkstemp's 0600 would hide results from others
-        with os.fdopen(handle, "w", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+from benchmarks.store.format import (  # noqa: F401 (the store's names, imported from here)
+    CHECK,
+    COLUMNS,
+    LINES,
+    METADATA,
+    RESULTS,
+    TRAINING,
+    RunError,
+    csv_text,
+    read_lines,
+    record,
+    write_atomic,
+)
+from benchmarks.store.format import plain as _plain
+from benchmarks.store.load import read_metadata, read_rows
 
 
 class RunFolder:
+    """The sweep's handle on one run folder: append rows, record training, write metadata."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.rows: list[dict[str, Any]] = []
@@ -65,37 +45,60 @@ class RunFolder:
         return self.path / RESULTS
 
     @property
+    def lines_path(self) -> Path:
+        return self.path / LINES
+
+    @property
     def metadata_path(self) -> Path:
         return self.path / METADATA
 
     def create(self, metadata: dict[str, Any]) -> None:
         self.path.mkdir(parents=True, exist_ok=False)
         self.write_metadata(metadata)
-        self._flush()
+        self.lines_path.touch()
 
     def open_existing(self) -> dict[str, Any]:
-        if not self.metadata_path.is_file() or not self.csv_path.is_file():
-            raise RunError(f"{self.path} is not a run folder (no {METADATA} and {RESULTS})")
-        try:
-            metadata = json.loads(self.metadata_path.read_text())
-        except json.JSONDecodeError as error:
-            raise RunError(f"{self.metadata_path} is not valid JSON: {error}") from None
-        with self.csv_path.open(newline="") as f:
-            reader = csv.DictReader(f)
-            if reader.fieldnames != COLUMNS:
-                raise RunError(f"{self.csv_path} does not have the sweep's columns")
-            self.rows = list(reader)
+        """Metadata and finished rows of an earlier run; a torn last row is cut off."""
+        if not self.metadata_path.is_file():
+            raise RunError(f"{self.path} is not a run folder (no {METADATA})")
+        metadata = read_metadata(self.path)
+        self.rows, _ = read_rows(self.path, lines_first=True)
+        if self.lines_path.is_file():
+            _, good = read_lines(self.lines_path)
+            if good != self.lines_path.stat().st_size:
+                os.truncate(self.lines_path, good)  # the torn row is measured again
+        else:  # a run from before the JSON-lines store: carry its rows over
+            write_atomic(self.lines_path, "".join(json.dumps(record(r)) + "\n" for r in self.rows))
         training = self.path / TRAINING
         if training.is_file():
-            self.training = json.loads(training.read_text())
+            try:
+                self.training = json.loads(training.read_text())
+            except (ValueError, UnicodeDecodeError):
+                raise RunError(f"{training} is not valid JSON") from None
         return metadata
 
     def write_metadata(self, metadata: dict[str, Any]) -> None:
-        write_atomic(self.metadata_path, json.dumps(metadata, indent=1, default=str))
+        text = json.dumps(metadata, indent=1, default=str)
+        try:
+            write_atomic(self.metadata_path, text)
+        except PermissionError:  # a folder made read-only mid-run: the file may still be
+            with self.metadata_path.open("r+", encoding="utf-8") as f:  # writable in place
+                f.write(text)
+                f.truncate()
 
     def append(self, row: dict[str, Any]) -> None:
-        self.rows.append({column: row.get(column, "") for column in COLUMNS})
-        self._flush()
+        """One finished configuration, on disk (flushed and fsync'd) before this returns."""
+        each = record(row)
+        line = json.dumps(each, default=_plain) + "\n"
+        with self.lines_path.open("a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+        self.rows.append(each)
+
+    def export(self) -> None:
+        """results.csv from the rows, in one atomic write."""
+        write_atomic(self.csv_path, csv_text(self.rows))
 
     def record_training(self, key: str, record: dict[str, Any]) -> None:
         self.training[key] = record
@@ -104,9 +107,4 @@ class RunFolder:
     def done_keys(self) -> set[str]:
         return {row["key"] for row in self.rows}
 
-    def _flush(self) -> None:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.rows)
-        write_atomic(self.csv_path, buffer.getvalue())
+

@@ -7,7 +7,6 @@ gathers what a report shows beside the rows: metadata, check.json, the bandwidth
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from dataclasses import dataclass, field
@@ -17,9 +16,8 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.store.errors import UsageError
-from benchmarks.store.results import METADATA, RESULTS, RunError
+from benchmarks.store.format import CHECK, LINES, METADATA, RESULTS, RunError
 
-CHECK = "check.json"
 STATUSES = ("ok", "timeout", "crash", "nan", "error", "skipped", "unavailable")
 BASELINE = "numpy-manual"
 
@@ -63,8 +61,8 @@ def read(path_text: str | Path) -> Run:
         path = path.parent
     if not path.exists():
         raise UsageError(f"{path} does not exist")
-    if path.is_dir() and not (path / RESULTS).is_file():
-        raise UsageError(f"{path} is not a run folder (no {RESULTS})")
+    if path.is_dir() and not (path / RESULTS).is_file() and not (path / LINES).is_file():
+        raise UsageError(f"{path} is not a run folder (no {LINES} or {RESULTS})")
     folder = path.is_dir()
     run = Run(path, "sweep" if folder else "pytest-benchmark", pd.DataFrame(), {}, None)
     if folder:
@@ -77,6 +75,9 @@ def read(path_text: str | Path) -> Run:
         what = (f"{path / RESULTS} has a mangled row" if folder
                 else f"{path} is not pytest-benchmark JSON from updatebench")
         raise UsageError(f"{what} ({type(error).__name__}: {error})") from None
+    if run.frame.attrs.get("torn"):
+        run.notes.append(f"the last line of {LINES} is torn (the run was killed while "
+                         "writing it): that configuration is left out; --resume measures it")
     if not folder:
         run.metadata = _pytest_metadata(path)
         _fill_throughput(run.frame)
@@ -104,14 +105,13 @@ def read_all(paths: list[str]) -> list[Run]:
 
 
 def _read_folder_extras(run: Run) -> None:
-    metadata_path = run.path / METADATA
-    if metadata_path.is_file():
+    from benchmarks.store.load import read_metadata
+
+    if (run.path / METADATA).is_file():
         try:
-            run.metadata = json.loads(metadata_path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise UsageError(f"{metadata_path} is not valid JSON: {error}") from None
-        if not isinstance(run.metadata, dict):
-            raise UsageError(f"{metadata_path} is not a JSON object")
+            run.metadata = read_metadata(run.path)
+        except RunError as error:
+            raise UsageError(str(error)) from None
     else:
         run.notes.append(f"no {METADATA}: machine, versions and command unknown")
     check_path = run.path / CHECK
@@ -168,13 +168,9 @@ def _validate(run: Run) -> None:
     frame = run.frame
     if frame.empty:
         raise UsageError(f"{where} holds no measurements")
-    if run.kind == "sweep":  # read_csv pads a short (truncated) row silently: count fields
-        with where.open(newline="", encoding="utf-8") as f:
-            lengths = [len(fields) for fields in csv.reader(f)]
-        for line, length in enumerate(lengths[1:], start=2):
-            if length != lengths[0]:
-                raise UsageError(f"{where}: row {line} is mangled ({length} fields, the "
-                                 f"header has {lengths[0]})")
+    repeated = frame["key"][frame["key"].duplicated()]
+    if len(repeated):  # two writers, or a hand-merged file: which row would be the truth?
+        raise UsageError(f"{where}: configuration {repeated.iloc[0]} appears more than once")
     for index, row in enumerate(frame.itertuples(index=False)):
         problem = _row_problem(row)
         if problem:

@@ -1,0 +1,73 @@
+"""What a sweep measures: the sweep command's options, with their defaults, as SweepOptions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from benchmarks.cli.problem_args import check_theta0
+from benchmarks.measure.sweep import SweepOptions
+from benchmarks.store.errors import UsageError
+from impls import registry
+from impls.base import OPS
+from impls.problem import ProblemError, ProblemSpec, check_fits
+
+DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
+QUICK_SIZES = (None, 10**3, 10**4)
+QUICK_OPS = ("loss", "value_and_grad")
+# Above this, a k-step training run costs k × the step op, which the sweep already times;
+# the default plan records those rows as skipped. An explicit --op train measures them all.
+DEFAULT_TRAIN_MAX_N = 10**5
+# command-line option -> SweepOptions field
+SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dtypes",
+                "device": "devices", "op": "ops", "threads": "threads", "steps": "steps",
+                "seed": "seed", "timeout": "timeout", "quick": "quick",
+                "processes": "processes"}
+DEFAULT_PROCESSES = 2
+
+
+
+def plan_options(impl: list[str] | None = None, sizes: tuple | None = None,
+                 dims: tuple | None = None, dtype: tuple | None = None,
+                 device: tuple | None = None, op: tuple | None = None,
+                 threads: int | None = None, steps: int | None = None, seed: int | None = None,
+                 timeout: float | None = None, quick: bool | None = None,
+                 processes: int | None = None, spec: ProblemSpec | None = None,
+                 described: dict[str, Any] | None = None) -> SweepOptions:
+    """What to measure, from the command's options (None: the default); ``spec`` carries
+    --data, --eta and --theta0 (a data file brings its own N and d)."""
+    if spec is not None and spec.kind == "data" and described:
+        sizes, dims = (described["n"],), (described["d"],)
+    check_theta0(spec, sizes or DEFAULT_SIZES, dims or (1,))
+    quick = bool(quick)
+    impls = tuple(dict.fromkeys(impl)) if impl else tuple(registry.names())
+    for name in impls:
+        try:
+            registry.get(name)
+        except registry.RegistryError as error:
+            if "unknown implementation" in str(error):
+                raise UsageError(str(error)) from None
+    return SweepOptions(
+        impls=impls, sizes=sizes or (QUICK_SIZES if quick else DEFAULT_SIZES),
+        dims=dims or (1,), dtypes=dtype or ("float64",), devices=device or ("cpu",),
+        ops=op or (QUICK_OPS if quick else OPS), threads=threads or 1, steps=steps or 10,
+        seed=0 if seed is None else seed, quick=quick,
+        timeout=300.0 if timeout is None else timeout,
+        train_max_n=None if op else DEFAULT_TRAIN_MAX_N,
+        problem_spec=json.dumps(spec.to_json(), sort_keys=True) if spec is not None else "",
+        processes=processes or (1 if quick else DEFAULT_PROCESSES))
+
+
+def quick_options() -> SweepOptions:
+    """The default job's plan: every implementation, quick sizes and operations."""
+    return plan_options(quick=True)
+
+
+def check_memory(options: SweepOptions) -> None:
+    for n in options.sizes:
+        for d in options.dims:
+            for dtype in options.dtypes:
+                try:
+                    check_fits(n or 5, d, dtype, copies=2)
+                except ProblemError as error:
+                    raise UsageError(f"{error}; drop it from --sizes") from None

@@ -1,0 +1,99 @@
+"""The sweep's correctness step: the five-point check, written to check.json whatever happens.
+
+``run_check`` is called in-process with the sweep's options (the check package keeps each
+implementation in a child of its own); whatever comes back, or the reason nothing did, is
+written to check.json, so a run never lacks its verdicts without saying why.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.check import schema
+from benchmarks.measure.sweep import SweepOptions
+from benchmarks.store.format import CHECK, write_atomic
+from impls import registry
+from impls.problem import Problem, ProblemSpec, build
+
+CHECK_STEPS = 200
+QUICK_CHECK_STEPS = 50
+
+
+def selection(options: SweepOptions) -> tuple[list[str], dict[str, str]]:
+    """Implementations to check, and the unavailable ones with the reason (never raises)."""
+    names, unavailable = [], {}
+    for name in options.impls:
+        try:
+            runnable, reasons = registry.resolve([name], options.devices[0])
+        except registry.RegistryError as error:
+            unavailable[name] = str(error)
+            continue
+        names += runnable
+        unavailable.update(reasons)
+    return names, unavailable
+
+
+def unfinished(names: list[str], unavailable: dict[str, str], why: str) -> dict[str, Any]:
+    """The check.json of a check that stopped before its verdicts: every name an error."""
+    entries = [{"name": n, "method": "", "status": "error",
+                "failures": [f"the correctness step stopped before a verdict: {why}"]}
+               for n in names]
+    entries += [{"name": n, "method": "", "status": "unavailable", "failures": [reason]}
+                for n, reason in unavailable.items()]
+    return {"implementations": entries, "passed": False, "error": why}
+
+
+def check_problem(options: SweepOptions) -> tuple[Problem, str]:
+    """The problem the sweep's check runs on, and where: the sweep's data file if it has one,
+    else five-point, with the sweep's eta and theta0 where they fit it."""
+    if not options.problem_spec:
+        return build(ProblemSpec()), "on the five-point problem"
+    spec = ProblemSpec.from_json(options.problem_spec)
+    if spec.kind == "data":
+        return build(spec), f"on {spec.data_path}"
+    fits = spec.theta0 is None or len(spec.theta0) == 2
+    start = ProblemSpec(eta=spec.eta, theta0=spec.theta0 if fits else None)
+    return build(start), "on the five-point problem"
+
+
+def record_check(folder: Path, options: SweepOptions, quiet: bool) -> dict[str, Any]:
+    """Check on the sweep's problem and write ``folder/check.json``; returns the report."""
+    from benchmarks.check.verdicts import run_check
+
+    names, unavailable = selection(options)
+    steps = QUICK_CHECK_STEPS if options.quick else CHECK_STEPS
+    problem, where = check_problem(options)
+    if not quiet:
+        print(f"checking {len(names)} implementations {where}", flush=True)
+    started, done = time.perf_counter(), [0]
+
+    def progress(name: str) -> None:  # "k of N, time left", as the sweep shows its own
+        done[0] += 1
+        spent = time.perf_counter() - started
+        left = (f"about {spent / (done[0] - 1) * (len(names) - done[0] + 1):.0f} s left"
+                if done[0] > 1 else "time left unknown")
+        print(f"[check {done[0]} of {len(names)}, {left}] {name}", flush=True)
+
+    try:
+        report = run_check(problem, names, unavailable, steps, seed=options.seed,
+                           device=options.devices[0], timeout=options.timeout,
+                           progress=None if quiet else progress)
+    except KeyboardInterrupt:
+        raise  # no check.json: the run is interrupted and --resume checks again
+    except BaseException as error:  # a plugin's sys.exit included
+        text = str(error).splitlines()[0] if str(error) else ""
+        report = unfinished(names, unavailable, f"{type(error).__name__}: {text}".rstrip(": "))
+    write_atomic(folder / CHECK, schema.dumps(report))
+    return report
+
+
+def check_passed(folder: Path) -> bool:
+    """Whether the run's check.json says every implementation passed (False if unreadable)."""
+    try:
+        report = json.loads((folder / CHECK).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(report, dict) and report.get("passed") is True
