@@ -202,8 +202,6 @@ def test_a_plugin_that_exits_in_the_check_leaves_a_check_json(tmp_path, capsys):
     assert read_metadata(only_run(tmp_path))["status"] == "complete"
 
 
-@pytest.mark.xfail(strict=True, reason="needs run_check to isolate each implementation in a "
-                   "child process (the check helper's part of issue 12, items 3 and 9)")
 def test_the_check_keeps_good_verdicts_beside_plugins_that_crash_exit_or_hang(tmp_path):
     done = subprocess.run([*SWEEP, "--quiet", "--plugin", str(PLUGINS / "faulty.py"), "--plugin",
                            str(PLUGINS / "exits.py"), "--impl", "os-exit", "--impl",
@@ -219,8 +217,6 @@ def test_the_check_keeps_good_verdicts_beside_plugins_that_crash_exit_or_hang(tm
                         "sys-exit": "error", "nan-returning": "fail", "numpy-manual": "pass"}
 
 
-@pytest.mark.xfail(strict=True, reason="the worker's result check is the engine helper's "
-                   "(issue 12, item 11): a gradient of the wrong shape is recorded as ok")
 def test_a_gradient_of_the_wrong_shape_is_not_ok(tmp_path, capsys):
     assert main(["sweep", "--quiet", "--plugin", str(PLUGINS / "wrong_shape.py"), "--impl",
                  "wrong-shape", "--sizes", "five", "--op", "value_and_grad", "--quick",

@@ -82,6 +82,37 @@ def all_finite(impl: Any, result: Any) -> bool:
     return bool(np.all(np.isfinite(impl.to_numpy(result))))
 
 
+def shape_problem(op: str, d: int, steps: int, impl: Any, result: Any) -> str:
+    """Why ``result`` does not have the shape ``op`` returns ("" when it does): a gradient of
+    the wrong length is a wrong answer, not a fast one."""
+    import numpy as np
+
+    def size(part: Any) -> tuple[int, ...]:
+        return tuple(np.shape(impl.to_numpy(part)))
+
+    want = {"loss": [(), (1,)], "step": [(d + 1,)]}
+    try:
+        if op == "value_and_grad":
+            value, grad = result
+            shapes = [size(value), size(grad)]
+            ok = shapes[0] in ((), (1,)) and shapes[1] == (d + 1,)
+            expected = f"a scalar and a gradient of shape ({d + 1},)"
+        elif op == "train":
+            final, losses = result
+            count = len(losses) if isinstance(losses, list) else int(np.size(
+                impl.to_numpy(losses)))
+            shapes = [size(final), (count,)]
+            ok = shapes[0] == (d + 1,) and count == steps
+            expected = f"θ of shape ({d + 1},) and {steps} losses"
+        else:
+            shapes = [size(result)]
+            ok = shapes[0] in want[op]
+            expected = " or ".join(str(s) for s in want[op])
+    except (TypeError, ValueError):
+        return f"{op} returned {type(result).__name__}, not what {op} returns"
+    return "" if ok else f"{op} returned shape {', '.join(map(str, shapes))}; expected {expected}"
+
+
 class Runner:
     """One implementation's prepared calls, timed one round at a time on request.
 
@@ -164,6 +195,10 @@ class Runner:
             raise RuntimeError("finish before prepare")
         config, impl, _, _ = self.current
         result, self.current, self.last_result = self.last_result, None, None
+        wrong = shape_problem(config["op"], config["d"], config["steps"], impl, result)
+        if wrong:
+            return Finished(status="error", message=wrong, peak_rss_bytes=peak_memory(),
+                            threads=thread_report(self.threads), training=None)
         finite = all_finite(impl, result)
         training = None
         if config["op"] == "train":
