@@ -115,7 +115,7 @@ def test_cuda_is_reported_unavailable_without_a_gpu(capsys):
     (["check", "--n", "10**11"], "GiB, more than the"),
     (["check", "--json", "/no/such/folder/out.json"], "does not exist"),
     (["check", "--json", "/"], "it is a folder"),
-    (["check", "--seed", "-1"], "--seed must be at least 0"),
+    (["check", "--seed", "-1"], "seed must be between 0 and 2**63 - 1"),
     (["check", "--timeout", "0"], "timeout must be a positive number"),
     (["check", "--timeout", "nan"], "timeout must be a positive number"),
     (["check", "--timeout", "inf"], "timeout must be a positive number"),

@@ -69,9 +69,14 @@ def test_resume_of_a_folder_whose_metadata_is_a_list(capsys, tmp_path):
     refused(capsys, ["sweep", "--resume", str(tmp_path)], "options this version cannot read")
 
 
-def test_a_plugin_that_exits_at_import_is_refused(capsys):
-    refused(capsys, ["check", "--plugin", str(PLUGINS / "exits_at_import.py")],
+@pytest.mark.parametrize("command", [["sweep", "--quick"], ["list"]])
+def test_a_plugin_that_exits_at_import_is_refused(capsys, tmp_path, command):
+    # check imports plugins only in children and records such a plugin as an error with
+    # exit 1 (tests/test_check_isolation.py); the commands that import them here refuse it
+    out = ["--out", str(tmp_path)] if command[0] == "sweep" else []
+    refused(capsys, [*command, *out, "--plugin", str(PLUGINS / "exits_at_import.py")],
             "called sys.exit(0) while being imported")
+    assert not list(tmp_path.iterdir())  # nothing started
 
 
 @pytest.mark.parametrize("command", [["sweep", "--quick", "--sizes", "five", "--op", "loss"],

@@ -41,6 +41,15 @@ def last_line(path: Path) -> str:
     return f"; last output: {lines[-1][:200]}" if lines else ""
 
 
+RUNNING: set[subprocess.Popen] = set()  # children now checking, killed on an interrupt
+
+
+def kill_running() -> None:
+    """Kill every check child still running (an interrupt must not wait for their timeout)."""
+    for child in list(RUNNING):
+        child.kill()
+
+
 def run_child(job: dict[str, Any], timeout: float = DEFAULT_TIMEOUT_S) -> Any:
     """The child's result for ``job``, or ChildFailed with the cause."""
     with tempfile.TemporaryDirectory(prefix="updatebench-check-") as tmp:
@@ -54,6 +63,7 @@ def run_child(job: dict[str, Any], timeout: float = DEFAULT_TIMEOUT_S) -> Any:
             child = subprocess.Popen([sys.executable, "-m", "benchmarks.check.child",
                                       str(job_path), str(result_path)], cwd=ROOT, env=env,
                                      stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+            RUNNING.add(child)
             try:
                 code = child.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -65,6 +75,8 @@ def run_child(job: dict[str, Any], timeout: float = DEFAULT_TIMEOUT_S) -> Any:
                 child.kill()
                 child.wait()
                 raise
+            finally:
+                RUNNING.discard(child)
         if code == 0 and result_path.is_file():
             with open(result_path, "rb") as f:
                 result = pickle.load(f)

@@ -15,7 +15,7 @@ from typing import Any
 
 from benchmarks.check import schema
 from benchmarks.check.context import Context, ImplCheck, prepare
-from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
+from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, kill_running, run_child
 from benchmarks.check.single import check_one
 from impls import registry
 from impls.problem import Problem
@@ -56,8 +56,14 @@ def check_all(context: Context, names: list[str], isolate: bool, timeout: float,
 
     if not isolate or jobs <= 1:
         return [one(name) for name in names]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
         return list(pool.map(one, names))
+    except BaseException:  # Ctrl-C or SIGTERM: the children die now, not at their timeout
+        kill_running()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_check(problem: Problem, names: list[str], unavailable: dict[str, str], steps: int,
