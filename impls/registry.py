@@ -29,6 +29,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
     "impls.sympy_symbolic": ("sympy-symbolic",),
     "impls.autograd_hips": ("autograd",),
     "impls.python_loop": ("python-loop",),
+    "impls.numba_fused": ("numba-fused",),
 }
 
 # what to install for a framework that is missing
