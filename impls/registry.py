@@ -35,7 +35,8 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
 # what to install for a framework that is missing
 INSTALL_HINTS = {"jax": "updatebench[jax]", "jaxlib": "updatebench[jax]",
                  "torch": "updatebench[torch]", "sympy": "updatebench[methods]",
-                 "autograd": "updatebench[methods]"}
+                 "autograd": "updatebench[methods]",
+                 "numba": "updatebench[numba]", "llvmlite": "updatebench[numba]"}
 
 _REGISTRY: dict[str, type[Implementation]] = {}
 _IMPORT_FAILURES: dict[str, str] = {}  # name -> why its module could not be imported
