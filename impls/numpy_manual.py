@@ -38,7 +38,7 @@ class Blocked:
         self.x1 = x.reshape(-1) if self.d == 1 else None  # (n, 1) C-order: a 1-D view
         size = max(1, min(block, self.n))
         self.block = size
-        self.z, self.s, self.p, self.r = np.empty((4, size), dtype=x.dtype)
+        self.z, self.s, self.p, self.r, self.moved = np.empty((5, size), dtype=x.dtype)
         self.starts = range(0, self.n, size)
 
     def pre_activation(self, theta: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -93,6 +93,30 @@ class Blocked:
                 grad[:-1] += delta @ self.x[lo:hi]
             grad[-1] += float(delta.sum())
         return self.dtype.type(0.5 * total), grad.astype(self.dtype)
+
+    def shifted_losses(self, theta: np.ndarray, shifts: np.ndarray) -> tuple[float, np.ndarray]:
+        """L(θ) and L(θ + shifts[k, j]·e_j) for every k, j, in one pass over the data.
+
+        z = x·w + b is formed once per block; a shift of w_j moves it by shift·x_j, of b by the
+        shift, so each perturbed loss costs the sigmoid and one sum, not another x·w.
+        """
+        total = 0.0
+        moved = np.zeros(shifts.shape)
+        for lo in self.starts:
+            hi = min(lo + self.block, self.n)
+            z, y = self.pre_activation(theta, lo, hi), self.y[lo:hi]
+            zk = self.moved[: hi - lo]
+            for (k, j), shift in np.ndenumerate(shifts):
+                if j < self.d:
+                    np.multiply(self.x[lo:hi, j], shift, out=zk)
+                    np.add(zk, z, out=zk)  # never −0.0: z is not
+                else:
+                    np.add(z, shift, out=zk)
+                r = self.residual(zk, y, False)
+                moved[k, j] += float(np.dot(r, r))
+            r = self.residual(z, y, False)
+            total += float(np.dot(r, r))
+        return 0.5 * total, 0.5 * moved
 
 
 def loss(theta: np.ndarray, x: np.ndarray, y: np.ndarray):
