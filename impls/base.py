@@ -27,6 +27,17 @@ OPS = ("loss", "value_and_grad", "step", "train")
 DEVICES = ("cpu", "cuda")
 
 
+def value_twice(fn: Callable[..., Any]) -> Callable[..., tuple[Any, Any]]:
+    """``fn`` returning its value twice: forward-mode ``jacfwd(..., has_aux=True)`` then hands
+    back the primal it computes anyway, so value and gradient cost one pass."""
+
+    def twice(*args: Any) -> tuple[Any, Any]:
+        value = fn(*args)
+        return value, value
+
+    return twice
+
+
 class Implementation(ABC):
     """One way of computing the gradient of L(θ) = Σ ½(σ(x·w + b) − y)² and stepping θ."""
 
