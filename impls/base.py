@@ -17,13 +17,40 @@ import importlib.util
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, ClassVar
 
 import numpy as np
 
 from impls.problem import Problem
 
-OPS = ("loss", "value_and_grad", "step", "train")
+
+class Op(StrEnum):
+    """An operation the suite times; a ``str``, so ``op == "train"`` keeps working."""
+
+    LOSS = "loss"
+    VALUE_AND_GRAD = "value_and_grad"
+    STEP = "step"
+    TRAIN = "train"
+
+    def calls(self, steps: int = 1) -> int:
+        """Loss or gradient evaluations one run makes: ``steps`` for train, else one."""
+        return steps if self is Op.TRAIN else 1
+
+    def gradients(self, steps: int = 1) -> int:
+        """Gradient evaluations one run makes: none for the loss."""
+        return 0 if self is Op.LOSS else self.calls(steps)
+
+    @classmethod
+    def parse(cls, op: str) -> Op:
+        """The operation named ``op``, or a ValueError that lists the choices."""
+        try:
+            return cls(op)
+        except ValueError:
+            raise ValueError(f"unknown operation {op!r}: choose one of {', '.join(OPS)}") from None
+
+
+OPS = tuple(op.value for op in Op)  # the names, for code that wants plain strings
 DEVICES = ("cpu", "cuda")
 
 
@@ -159,23 +186,18 @@ class Implementation(ABC):
 
     def bind(self, op: str, theta: np.ndarray, steps: int = 1) -> Callable[[], Any]:
         """A zero-argument call of ``op`` on native data that returns once the result exists."""
+        op = Op.parse(op)
         native = self._theta(theta)
         block = self.block
-        if op == "loss":
-            fn = self.loss_native
-            return lambda: block(fn(native))
-        if op == "value_and_grad":
-            fn = self.value_and_grad_native
-            return lambda: block(fn(native))
-        if op == "step":
+        if op is Op.STEP:
             self.compile_step(native)
-            fn = self.step_native
-            return lambda: block(fn(native))
-        if op == "train":
+        elif op is Op.TRAIN:
             self.compile_train(native, steps)
             train = self.train_native
             return lambda: block(train(native, steps))
-        raise ValueError(f"unknown operation {op!r}: choose one of {', '.join(OPS)}")
+        fn = {Op.LOSS: self.loss_native, Op.VALUE_AND_GRAD: self.value_and_grad_native,
+              Op.STEP: self.step_native}[op]
+        return lambda: block(fn(native))
 
 
 class NumpyImplementation(Implementation):
