@@ -49,19 +49,18 @@ class ComplexBlocks(Blocked):
     def imaginary_parts(self, theta: np.ndarray, h: float) -> np.ndarray:
         """Im L(θ + i·h·e_j) for each j: z = x·w + b once per block, then z + i·h·x_j."""
         out = np.zeros(theta.size)
-        for lo in self.starts:
-            hi = min(lo + self.block, self.n)
-            m = hi - lo
-            z, y = self.pre_activation(theta, lo, hi), self.y[lo:hi]
-            right, sign, left = self.s[:m], self.p[:m], self.r[:m]
-            zc, e = self.zc[:m], self.ec[:m]
+        for piece in self.pieces:
+            z, y = self.pre_activation(theta, piece), piece.y
+            right, sign, left = piece.s, piece.p, piece.r
+            zc, e = self.zc[: z.size], self.ec[: z.size]
+            column = piece.x[:, None] if self.x1 is not None else piece.x
             np.greater_equal(z, 0, out=right)  # 1 where σ = 1/(1 + e^−z), 0 where e^z/(1 + e^z)
             np.multiply(right, -2, out=sign)
             sign += 1  # −1 where right, +1 where left: sign·z has Re ≤ 0
             np.subtract(1, right, out=left)
             for j in range(theta.size):
                 zc.real = z
-                zc.imag = self.x[lo:hi, j] if j < self.d else 1
+                zc.imag = column[:, j] if j < self.d else 1
                 zc.imag *= h
                 np.multiply(zc, sign, out=e)
                 np.exp(e, out=e)

@@ -12,6 +12,8 @@ The first version (σ through ``logaddexp``, two sigmoids per point) is
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from impls.base import NumpyImplementation
@@ -25,10 +27,24 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0, -z))
 
 
+class Piece(NamedTuple):
+    """One block: its points (x a vector for d = 1) and the buffer views of its length."""
+
+    lo: int
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    s: np.ndarray
+    p: np.ndarray
+    r: np.ndarray
+    moved: np.ndarray
+
+
 class Blocked:
     """Loss and gradient of one data set, block by block, in preallocated buffers.
 
-    Not re-entrant: the buffers are shared by every call on one instance.
+    Every block's slices and buffer views are made once, here, so a call costs the arithmetic
+    and little Python. Not re-entrant: the buffers are shared by every call on one instance.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, block: int = BLOCK) -> None:
@@ -38,59 +54,60 @@ class Blocked:
         self.x1 = x.reshape(-1) if self.d == 1 else None  # (n, 1) C-order: a 1-D view
         size = max(1, min(block, self.n))
         self.block = size
-        self.z, self.s, self.p, self.r, self.moved = np.empty((5, size), dtype=x.dtype)
-        self.starts = range(0, self.n, size)
+        buffers = np.empty((5, size), dtype=x.dtype)
+        features = x if self.x1 is None else self.x1
+        self.pieces = []
+        for lo in range(0, self.n, size):
+            m = min(size, self.n - lo)
+            views = buffers if m == size else buffers[:, :m]
+            self.pieces.append(Piece(lo, features[lo:lo + m], y[lo:lo + m], *views))
 
-    def pre_activation(self, theta: np.ndarray, lo: int, hi: int) -> np.ndarray:
-        """z = x·w + b for points lo..hi; never −0.0 (b + 0 is not −0), which ``residual`` needs."""
-        z = self.z[: hi - lo]
-        b = theta[-1] + theta.dtype.type(0)
+    def pre_activation(self, theta: np.ndarray, piece: Piece) -> np.ndarray:
+        """z = x·w + b; never −0.0 (b + 0 is not −0), which ``residual`` relies on."""
+        z = piece.z
         if self.x1 is not None:
-            np.multiply(self.x1[lo:hi], theta[0], out=z)
+            np.multiply(piece.x, theta[0], out=z)
         else:
-            np.matmul(self.x[lo:hi], theta[:-1], out=z)
-        z += b
+            np.matmul(piece.x, theta[:-1], out=z)
+        z += theta[-1] + theta.dtype.type(0)
         return z
 
-    def residual(self, z: np.ndarray, y: np.ndarray, slope: bool) -> np.ndarray:
-        """r = σ(z) − y, and with ``slope`` also p = σ(z)σ(−z) in ``self.p``: one exp per point."""
-        m = z.shape[0]
-        s, p, r = self.s[:m], self.p[:m], self.r[:m]
-        np.abs(z, out=s)
-        np.negative(s, out=s)
+    @staticmethod
+    def residual(z: np.ndarray, piece: Piece, slope: bool) -> np.ndarray:
+        """r = σ(z) − y, and with ``slope`` also p = σ(z)σ(−z) in ``piece.p``: one exp a point."""
+        s, p, r = piece.s, piece.p, piece.r
+        np.copysign(z, -1, out=s)
         np.exp(s, out=s)  # e = exp(−|z|) ∈ (0, 1]: never overflows
         np.add(s, 1, out=p)
-        np.divide(s, p, out=s)  # s = σ(−|z|) ∈ (0, ½]
+        np.divide(s, p, out=s)  # s = e/(1 + e) = σ(−|z|) ∈ (0, ½]
         if slope:
-            np.subtract(1, s, out=p)
-            np.multiply(p, s, out=p)  # σ(|z|)σ(−|z|) = σ(z)σ(−z)
+            np.divide(s, p, out=p)  # e/(1 + e)² = σ(|z|)σ(−|z|) = σ(z)σ(−z)
         np.copysign(s, z, out=s)
         np.greater_equal(z, 0, out=r)  # 1 where σ(z) = 1 − s, 0 where σ(z) = s
         np.subtract(r, s, out=r)
-        np.subtract(r, y, out=r)
+        np.subtract(r, piece.y, out=r)
         return r
 
     def loss(self, theta: np.ndarray):
         total = 0.0
-        for lo in self.starts:
-            hi = min(lo + self.block, self.n)
-            r = self.residual(self.pre_activation(theta, lo, hi), self.y[lo:hi], False)
+        for piece in self.pieces:
+            r = self.residual(self.pre_activation(theta, piece), piece, False)
             total += float(np.dot(r, r))
         return self.dtype.type(0.5 * total)
 
     def value_and_grad(self, theta: np.ndarray):
         total = 0.0
         grad = np.zeros(self.d + 1)  # accumulated in float64, returned in the data's dtype
-        for lo in self.starts:
-            hi = min(lo + self.block, self.n)
-            r = self.residual(self.pre_activation(theta, lo, hi), self.y[lo:hi], True)
+        one_feature = self.x1 is not None
+        for piece in self.pieces:
+            r = self.residual(self.pre_activation(theta, piece), piece, True)
             total += float(np.dot(r, r))
-            delta = self.p[: hi - lo]
+            delta = piece.p
             np.multiply(delta, r, out=delta)
-            if self.x1 is not None:
-                grad[0] += float(np.dot(self.x1[lo:hi], delta))
+            if one_feature:
+                grad[0] += float(np.dot(piece.x, delta))
             else:
-                grad[:-1] += delta @ self.x[lo:hi]
+                grad[:-1] += delta @ piece.x
             grad[-1] += float(delta.sum())
         return self.dtype.type(0.5 * total), grad.astype(self.dtype)
 
@@ -102,19 +119,18 @@ class Blocked:
         """
         total = 0.0
         moved = np.zeros(shifts.shape)
-        for lo in self.starts:
-            hi = min(lo + self.block, self.n)
-            z, y = self.pre_activation(theta, lo, hi), self.y[lo:hi]
-            zk = self.moved[: hi - lo]
+        for piece in self.pieces:
+            z, zk = self.pre_activation(theta, piece), piece.moved
+            column = piece.x[:, None] if self.x1 is not None else piece.x
             for (k, j), shift in np.ndenumerate(shifts):
                 if j < self.d:
-                    np.multiply(self.x[lo:hi, j], shift, out=zk)
+                    np.multiply(column[:, j], shift, out=zk)
                     np.add(zk, z, out=zk)  # never −0.0: z is not
                 else:
                     np.add(z, shift, out=zk)
-                r = self.residual(zk, y, False)
+                r = self.residual(zk, piece, False)
                 moved[k, j] += float(np.dot(r, r))
-            r = self.residual(z, y, False)
+            r = self.residual(z, piece, False)
             total += float(np.dot(r, r))
         return 0.5 * total, 0.5 * moved
 
