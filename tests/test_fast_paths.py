@@ -91,8 +91,8 @@ def test_numba_threads_split_the_sum_without_changing_it(monkeypatch):
     numba_fused = pytest.importorskip("impls.numba_fused")
     problem = synthetic(5001, 2, seed=11)
     theta = np.array([0.4, -1.1, 0.3])
-    serial = numba_fused.serial(problem.x, problem.y, theta[:-1], theta[-1], 1.0, True)
-    chunked = numba_fused.parallel(problem.x, problem.y, theta[:-1], theta[-1], 1.0, True, 4)
+    serial = numba_fused.serial(problem.x, problem.y, theta[:-1], theta[-1], True)
+    chunked = numba_fused.parallel(problem.x, problem.y, theta[:-1], theta[-1], True, 4)
     np.testing.assert_allclose(chunked, serial, rtol=1e-13)
     impl = registry.get("numba-fused")()
     impl.prepare(problem)
@@ -100,6 +100,16 @@ def test_numba_threads_split_the_sum_without_changing_it(monkeypatch):
     value, grad = impl.value_and_grad(theta)
     np.testing.assert_allclose(grad, serial[1:], rtol=1e-13)
     against_reference(problem, theta, value, grad)
+
+
+def test_numba_exp_is_within_an_ulp_down_to_the_subnormals():
+    numba_fused = pytest.importorskip("impls.numba_fused")
+    exp = numba_fused.numba.njit(lambda a: numba_fused.exp_nonpositive(a))
+    for a in [0.0, -0.0, -1e-300, -0.3465, -1.0, -20.5, -700.0, -708.5, -740.0, -745.1, -1000.0]:
+        assert exp(a) == pytest.approx(np.exp(a), rel=2.3e-16, abs=5e-324), a
+    grid = -np.abs(np.random.default_rng(1).standard_normal(2000)) * 30
+    got = np.array([exp(a) for a in grid])
+    np.testing.assert_allclose(got, np.exp(grid), rtol=2.3e-16, atol=0)
 
 
 def test_op_counts_its_calls_and_keeps_string_equality():
