@@ -140,17 +140,24 @@ class Implementation(ABC):
     @abstractmethod
     def value_and_grad_native(self, theta: Any) -> tuple[Any, Any]: ...
 
-    def step_native(self, theta: Any) -> Any:
-        _, grad = self.value_and_grad_native(theta)
+    def descend(self, theta: Any, grad: Any) -> Any:
+        """θ − η∇L: the update rule, in native arrays (a framework may need it spelled out)."""
         return theta - self.eta * grad
+
+    def update_native(self, theta: Any) -> tuple[Any, Any]:
+        """One update and the loss before it: (θ − η∇L(θ), L(θ)); fused where compiled."""
+        value, grad = self.value_and_grad_native(theta)
+        return self.descend(theta, grad), value
+
+    def step_native(self, theta: Any) -> Any:
+        return self.update_native(theta)[0]
 
     def train_native(self, theta: Any, steps: int) -> tuple[Any, list[Any]]:
         """``steps`` updates; returns θ_k and the losses L(θ_0) … L(θ_{k-1})."""
         losses = []
         for _ in range(steps):
-            value, grad = self.value_and_grad_native(theta)
+            theta, value = self.update_native(theta)
             losses.append(value)
-            theta = theta - self.eta * grad
         return theta, losses
 
     # ---- boundary: NumPy float64 in and out ---------------------------------------------

@@ -37,20 +37,24 @@ def loss(theta, x, y):
 def split(x: np.ndarray, y: np.ndarray, block: int | None) -> tuple[np.ndarray, ...]:
     """(blocks of x, blocks of y, the rest of x, the rest of y); x a vector when d = 1.
 
-    With ``block`` None there are no blocks: everything is the rest.
+    Without a whole block (``block`` None or larger than N) just (x, y): fewer arguments
+    make a cheaper call at small N.
     """
     n, d = x.shape
     features = x.reshape(n) if d == 1 else x
-    cut = 0 if block is None else n - n % block
-    rows = (cut // block, block) if block else (0, 1)
+    if block is None or n < block:
+        return features, y
+    cut = n - n % block
+    rows = (cut // block, block)
     return (features[:cut].reshape(*rows, *features.shape[1:]), y[:cut].reshape(rows),
             features[cut:], y[cut:])
 
 
 def total_loss(theta, data):
-    xb, yb, xt, yt = data
+    *blocks, xt, yt = data
     value = loss(theta, xt, yt)
-    if xb.shape[0]:  # static: known when the function is traced
+    if blocks:  # static: known when the function is traced
+        xb, yb = blocks
         value += loss(theta, xb.reshape(-1, *xt.shape[1:]), yb.reshape(-1))
     return value
 
@@ -59,14 +63,14 @@ def over_blocks(value_and_grad):
     """``value_and_grad(theta, x, y)`` summed over the rest and then the blocks, in a scan."""
 
     def run(theta, data):
-        xb, yb, xt, yt = data
+        *blocks, xt, yt = data
         value, grad = value_and_grad(theta, xt, yt)
-        if xb.shape[0]:
+        if blocks:
             def body(carry, block):
                 v, g = value_and_grad(theta, *block)
                 return (carry[0] + v, carry[1] + g), None
 
-            (value, grad), _ = jax.lax.scan(body, (value, grad), (xb, yb))
+            (value, grad), _ = jax.lax.scan(body, (value, grad), tuple(blocks))
         return value, grad
 
     return run
