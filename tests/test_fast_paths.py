@@ -87,13 +87,14 @@ def test_one_pass_perturbations_match_one_loss_per_perturbation(name):
     against_reference(problem, theta, value, grad, model)
 
 
-def test_numba_threads_split_the_sum_without_changing_it(monkeypatch):
+@pytest.mark.parametrize("d", [1, 2])
+def test_numba_threads_split_the_sum_without_changing_it(d):
     numba_fused = pytest.importorskip("impls.numba_fused")
-    problem = synthetic(5001, 2, seed=11)
-    theta = np.array([0.4, -1.1, 0.3])
-    serial = numba_fused.serial(problem.x, problem.y, theta[:-1], theta[-1], True)
-    chunked = numba_fused.parallel(problem.x, problem.y, theta[:-1], theta[-1], True, 4)
-    np.testing.assert_allclose(chunked, serial, rtol=1e-13)
+    problem = synthetic(5001, d, seed=11)
+    theta = np.linspace(0.4, -1.1, d + 1)
+    args = (problem.x, problem.x.reshape(-1), problem.y, theta[:-1], theta[-1], True)
+    serial = numba_fused.serial(*args)
+    np.testing.assert_allclose(numba_fused.parallel(*args, 4), serial, rtol=1e-13)
     impl = registry.get("numba-fused")()
     impl.prepare(problem)
     impl.threads = 3  # the prange path, whatever this machine has
