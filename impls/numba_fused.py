@@ -31,7 +31,6 @@ PIECE = 512  # points per vectorised piece: three float64 buffers of 4 KiB
 LOG2E = 1.4426950408889634
 LN2_HI = 6.93147180369123816490e-01  # ln 2 in two parts, so k·LN2_HI is exact
 LN2_LO = 1.90821492927058770002e-10
-TAYLOR = tuple(1.0 / math.factorial(k) for k in range(12, -1, -1))  # 1/12!, …, 1/1!, 1/0!
 
 
 @intrinsic
@@ -44,7 +43,7 @@ def _as_double(typingctx, bits):  # pragma: no cover - compiled
     return types.float64(types.int64), codegen
 
 
-@numba.njit(cache=False, nogil=True, inline="always")
+@numba.njit(cache=False, nogil=True, error_model="numpy", inline="always")
 def exp_nonpositive(a):  # pragma: no cover - compiled
     """e^a for a ≤ 0 to 1 ulp, in arithmetic LLVM can vectorise (libm's exp is a call it cannot).
 
@@ -54,40 +53,53 @@ def exp_nonpositive(a):  # pragma: no cover - compiled
     a = max(a, -746.0)
     k = math.floor(a * LOG2E + 0.5)
     r = (a - k * LN2_HI) - k * LN2_LO
-    p = 1.0 / 6227020800.0
-    for c in TAYLOR:
-        p = p * r + c
+    p = 1.0 / 6227020800.0  # Horner, written out: a loop over a tuple would not vectorise
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
     half = np.int64(k) // 2
     rest = np.int64(k) - half
     return p * _as_double((half + 1023) << 52) * _as_double((rest + 1023) << 52)
 
 
-@numba.njit(cache=False, nogil=True, inline="always")
-def _sigmoid(zi, i, z, s, p):  # pragma: no cover - compiled
-    """Store z, s = σ(−|z|) and p = σ(z)σ(−z) = e/(1 + e)² at i."""
-    e = exp_nonpositive(-abs(zi))
+@numba.njit(cache=False, nogil=True, error_model="numpy", inline="always")
+def _sigmoid(z):  # pragma: no cover - compiled
+    """(s, p) = (σ(−|z|), σ(z)σ(−z) = e/(1 + e)²) with e = exp(−|z|): scalars only, so the
+    caller's loop vectorises (array arguments here would add reference counting calls)."""
+    e = exp_nonpositive(-abs(z))
     t = 1.0 / (1.0 + e)
-    z[i] = zi
-    s[i] = e * t
-    p[i] = e * t * t
+    return e * t, e * t * t
 
 
-@numba.njit(cache=False, nogil=True)
+@numba.njit(cache=False, nogil=True, error_model="numpy")
 def _sigmoids(x, x1, w, b, lo, m, z, s, p):  # pragma: no cover - compiled
     """The sigmoids of m points from lo: no sums, so the loop vectorises (d = 1: x1 is x)."""
     if x.shape[1] == 1:
         w0 = w[0]
         for i in range(m):
-            _sigmoid(x1[lo + i] * w0 + b, i, z, s, p)
+            zi = x1[lo + i] * w0 + b
+            z[i] = zi
+            s[i], p[i] = _sigmoid(zi)
     else:
         for i in range(m):
             zi = b
             for k in range(x.shape[1]):
                 zi += x[lo + i, k] * w[k]
-            _sigmoid(zi, i, z, s, p)
+            z[i] = zi
+            s[i], p[i] = _sigmoid(zi)
 
 
-@numba.njit(cache=False, nogil=True)
+@numba.njit(cache=False, nogil=True, error_model="numpy")
 def _chunk(x, x1, y, w, b, lo, hi, out, slope):  # pragma: no cover - compiled
     """Sums over points lo..hi into out: out[0] = Σr², out[1 + k] = Σδx_k, out[-1] = Σδ.
 
@@ -119,14 +131,14 @@ def _chunk(x, x1, y, w, b, lo, hi, out, slope):  # pragma: no cover - compiled
     out += acc
 
 
-@numba.njit(cache=False, nogil=True)
+@numba.njit(cache=False, nogil=True, error_model="numpy")
 def serial(x, x1, y, w, b, slope):  # pragma: no cover - compiled
     out = np.zeros(x.shape[1] + 2)
     _chunk(x, x1, y, w, b, 0, x.shape[0], out, slope)
     return out
 
 
-@numba.njit(cache=False, nogil=True, parallel=True)
+@numba.njit(cache=False, nogil=True, error_model="numpy", parallel=True)
 def parallel(x, x1, y, w, b, slope, chunks):  # pragma: no cover - compiled
     n = x.shape[0]
     partial = np.zeros((chunks, x.shape[1] + 2))
