@@ -6,6 +6,7 @@ the tail keeps its digits. libm's ``exp`` is a call LLVM cannot vectorise and co
 the time, so ``exp_nonpositive`` computes e^a (a ≤ 0) in plain arithmetic to 1 ulp; the
 sigmoids of a small piece of points are formed first (vectorised, no sums), then the sums.
 z is formed in the data's dtype; the sigmoid and the sums are float64 for both dtypes.
+The sigmoid loop may contract a·b + c into FMAs (one rounding); nothing is reassociated.
 With more than one Numba thread the points are cut into one chunk per thread and ``prange``
 runs the chunks, each writing its own partial sums (a race-free reduction).
 Numba's thread count follows the CPUs the process may use (``NUMBA_NUM_THREADS`` overrides),
@@ -28,6 +29,7 @@ from impls.base import NumpyImplementation
 from impls.registry import register
 
 PIECE = 512  # points per vectorised piece: three float64 buffers of 4 KiB
+FMA = {"contract"}  # fused multiply-add in the polynomial; no reassociation anywhere
 LOG2E = 1.4426950408889634
 LN2_HI = 6.93147180369123816490e-01  # ln 2 in two parts, so k·LN2_HI is exact
 LN2_LO = 1.90821492927058770002e-10
@@ -43,7 +45,7 @@ def _as_double(typingctx, bits):  # pragma: no cover - compiled
     return types.float64(types.int64), codegen
 
 
-@numba.njit(cache=False, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=False, nogil=True, error_model="numpy", inline="always", fastmath=FMA)
 def exp_nonpositive(a):  # pragma: no cover - compiled
     """e^a for a ≤ 0 to 1 ulp, in arithmetic LLVM can vectorise (libm's exp is a call it cannot).
 
@@ -72,7 +74,7 @@ def exp_nonpositive(a):  # pragma: no cover - compiled
     return p * _as_double((half + 1023) << 52) * _as_double((rest + 1023) << 52)
 
 
-@numba.njit(cache=False, nogil=True, error_model="numpy", inline="always")
+@numba.njit(cache=False, nogil=True, error_model="numpy", inline="always", fastmath=FMA)
 def _sigmoid(z):  # pragma: no cover - compiled
     """(s, p) = (σ(−|z|), σ(z)σ(−z) = e/(1 + e)²) with e = exp(−|z|): scalars only, so the
     caller's loop vectorises (array arguments here would add reference counting calls)."""
@@ -81,7 +83,7 @@ def _sigmoid(z):  # pragma: no cover - compiled
     return e * t, e * t * t
 
 
-@numba.njit(cache=False, nogil=True, error_model="numpy")
+@numba.njit(cache=False, nogil=True, error_model="numpy", fastmath=FMA)
 def _sigmoids(x, x1, w, b, lo, m, z, s, p):  # pragma: no cover - compiled
     """The sigmoids of m points from lo: no sums, so the loop vectorises (d = 1: x1 is x)."""
     if x.shape[1] == 1:
