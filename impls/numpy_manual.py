@@ -63,13 +63,13 @@ class Blocked:
             self.pieces.append(Piece(lo, features[lo:lo + m], y[lo:lo + m], *views))
 
     def pre_activation(self, theta: np.ndarray, piece: Piece) -> np.ndarray:
-        """z = x·w + b; never −0.0 (b + 0 is not −0), which ``residual`` relies on."""
+        """z = x·w + b for the piece's points, in its buffer."""
         z = piece.z
         if self.x1 is not None:
             np.multiply(piece.x, theta[0], out=z)
         else:
             np.matmul(piece.x, theta[:-1], out=z)
-        z += theta[-1] + theta.dtype.type(0)
+        z += theta[-1]
         return z
 
     @staticmethod
@@ -85,7 +85,7 @@ class Blocked:
             np.divide(s, p, out=p)  # e/(1 + e)² = σ(|z|)σ(−|z|) = σ(z)σ(−z)
         np.greater_equal(z, 0, out=r)  # h = 1 where σ(z) = 1 − s, 0 where σ(z) = s
         np.subtract(r, s, out=r)
-        np.abs(r, out=r)  # |h − s| = σ(z), exactly s in the left tail
+        np.abs(r, out=r)  # |h − s| = σ(z), exactly s in the left tail (and ½ at z = −0)
         np.subtract(r, piece.y, out=r)
         return r
 
@@ -97,20 +97,20 @@ class Blocked:
         return self.dtype.type(0.5 * total)
 
     def value_and_grad(self, theta: np.ndarray):
-        total = 0.0
-        grad = np.zeros(self.d + 1)  # accumulated in float64, returned in the data's dtype
-        one_feature = self.x1 is not None
+        """Sums in float64 (Python floats for d = 1: less per-call overhead at small N)."""
+        total, slope_w, slope_b = 0.0, 0.0, 0.0
+        matrix = np.zeros(self.d) if self.x1 is None else None
         for piece in self.pieces:
             r = self.residual(self.pre_activation(theta, piece), piece, True)
             total += float(np.dot(r, r))
-            delta = piece.p
-            np.multiply(delta, r, out=delta)
-            if one_feature:
-                grad[0] += float(np.dot(piece.x, delta))
+            delta = np.multiply(piece.p, r, out=piece.p)
+            if matrix is None:
+                slope_w += float(np.dot(piece.x, delta))
             else:
-                grad[:-1] += delta @ piece.x
-            grad[-1] += float(delta.sum())
-        return self.dtype.type(0.5 * total), grad.astype(self.dtype)
+                matrix += delta @ piece.x
+            slope_b += float(delta.sum())
+        grad = [slope_w, slope_b] if matrix is None else [*matrix, slope_b]
+        return self.dtype.type(0.5 * total), np.array(grad, dtype=self.dtype)
 
     def shifted_losses(self, theta: np.ndarray, shifts: np.ndarray) -> tuple[float, np.ndarray]:
         """L(θ) and L(θ + shifts[k, j]·e_j) for every k, j, in one pass over the data.
@@ -126,7 +126,7 @@ class Blocked:
             for (k, j), shift in np.ndenumerate(shifts):
                 if j < self.d:
                     np.multiply(column[:, j], shift, out=zk)
-                    np.add(zk, z, out=zk)  # never −0.0: z is not
+                    np.add(zk, z, out=zk)
                 else:
                     np.add(z, shift, out=zk)
                 r = self.residual(zk, piece, False)
