@@ -17,14 +17,52 @@ import importlib.util
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, ClassVar
 
 import numpy as np
 
 from impls.problem import Problem
 
-OPS = ("loss", "value_and_grad", "step", "train")
+
+class Op(StrEnum):
+    """An operation the suite times; a ``str``, so ``op == "train"`` keeps working."""
+
+    LOSS = "loss"
+    VALUE_AND_GRAD = "value_and_grad"
+    STEP = "step"
+    TRAIN = "train"
+
+    def calls(self, steps: int = 1) -> int:
+        """Loss or gradient evaluations one run makes: ``steps`` for train, else one."""
+        return steps if self is Op.TRAIN else 1
+
+    def gradients(self, steps: int = 1) -> int:
+        """Gradient evaluations one run makes: none for the loss."""
+        return 0 if self is Op.LOSS else self.calls(steps)
+
+    @classmethod
+    def parse(cls, op: str) -> Op:
+        """The operation named ``op``, or a ValueError that lists the choices."""
+        try:
+            return cls(op)
+        except ValueError:
+            raise ValueError(f"unknown operation {op!r}: choose one of {', '.join(OPS)}") from None
+
+
+OPS = tuple(op.value for op in Op)  # the names, for code that wants plain strings
 DEVICES = ("cpu", "cuda")
+
+
+def value_twice(fn: Callable[..., Any]) -> Callable[..., tuple[Any, Any]]:
+    """``fn`` returning its value twice: forward-mode ``jacfwd(..., has_aux=True)`` then hands
+    back the primal it computes anyway, so value and gradient cost one pass."""
+
+    def twice(*args: Any) -> tuple[Any, Any]:
+        value = fn(*args)
+        return value, value
+
+    return twice
 
 
 class Implementation(ABC):
@@ -102,17 +140,24 @@ class Implementation(ABC):
     @abstractmethod
     def value_and_grad_native(self, theta: Any) -> tuple[Any, Any]: ...
 
-    def step_native(self, theta: Any) -> Any:
-        _, grad = self.value_and_grad_native(theta)
+    def descend(self, theta: Any, grad: Any) -> Any:
+        """θ − η∇L: the update rule, in native arrays (a framework may need it spelled out)."""
         return theta - self.eta * grad
+
+    def update_native(self, theta: Any) -> tuple[Any, Any]:
+        """One update and the loss before it: (θ − η∇L(θ), L(θ)); fused where compiled."""
+        value, grad = self.value_and_grad_native(theta)
+        return self.descend(theta, grad), value
+
+    def step_native(self, theta: Any) -> Any:
+        return self.update_native(theta)[0]
 
     def train_native(self, theta: Any, steps: int) -> tuple[Any, list[Any]]:
         """``steps`` updates; returns θ_k and the losses L(θ_0) … L(θ_{k-1})."""
         losses = []
         for _ in range(steps):
-            value, grad = self.value_and_grad_native(theta)
+            theta, value = self.update_native(theta)
             losses.append(value)
-            theta = theta - self.eta * grad
         return theta, losses
 
     # ---- boundary: NumPy float64 in and out ---------------------------------------------
@@ -148,23 +193,18 @@ class Implementation(ABC):
 
     def bind(self, op: str, theta: np.ndarray, steps: int = 1) -> Callable[[], Any]:
         """A zero-argument call of ``op`` on native data that returns once the result exists."""
+        op = Op.parse(op)
         native = self._theta(theta)
         block = self.block
-        if op == "loss":
-            fn = self.loss_native
-            return lambda: block(fn(native))
-        if op == "value_and_grad":
-            fn = self.value_and_grad_native
-            return lambda: block(fn(native))
-        if op == "step":
+        if op is Op.STEP:
             self.compile_step(native)
-            fn = self.step_native
-            return lambda: block(fn(native))
-        if op == "train":
+        elif op is Op.TRAIN:
             self.compile_train(native, steps)
             train = self.train_native
             return lambda: block(train(native, steps))
-        raise ValueError(f"unknown operation {op!r}: choose one of {', '.join(OPS)}")
+        fn = {Op.LOSS: self.loss_native, Op.VALUE_AND_GRAD: self.value_and_grad_native,
+              Op.STEP: self.step_native}[op]
+        return lambda: block(fn(native))
 
 
 class NumpyImplementation(Implementation):

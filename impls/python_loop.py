@@ -48,7 +48,7 @@ class PythonLoop(Implementation):
         single = self.problem.dtype == "float32"
         self._store = (lambda v: float(np.float32(v))) if single else float
 
-    def _descend(self, theta, grad):
+    def descend(self, theta, grad):
         store = self._store
         return [store(t - self.eta * g) for t, g in zip(theta, grad, strict=True)]
 
@@ -65,14 +65,3 @@ class PythonLoop(Implementation):
                 grad[k] += delta * a
             grad[-1] += delta
         return total, grad
-
-    def step_native(self, theta):
-        return self._descend(theta, self.value_and_grad_native(theta)[1])
-
-    def train_native(self, theta, steps):
-        losses = []
-        for _ in range(steps):
-            value, grad = self.value_and_grad_native(theta)
-            losses.append(value)
-            theta = self._descend(theta, grad)
-        return theta, losses

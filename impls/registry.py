@@ -1,7 +1,8 @@
 """Which implementations exist, which can run here (and why not), and plugin loading.
 
-Built-in modules are imported on first use only, so a worker that times one implementation
-never pays for importing the other frameworks.
+Built-ins are found by reading their source (``impls.discovery``) and their modules imported
+on first use only, so a worker that times one implementation never pays for importing the
+other frameworks, and listing what runs on the CPU imports only what checks itself.
 """
 
 from __future__ import annotations
@@ -13,28 +14,18 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from impls import discovery
 from impls.base import Implementation
 
-# module -> the names it registers, known before importing it (for the "unavailable" listing)
-BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
-    "impls.numpy_manual": ("numpy-manual",),
-    "impls.jax_grad": ("jax-jit", "jax-eager"),
-    "impls.torch_autograd": ("torch-autograd",),
-    "impls.torch_func": ("torch-func",),
-    "impls.finite_diff": ("finite-diff", "finite-diff-forward"),
-    "impls.complex_step": ("complex-step",),
-    "impls.jax_forward": ("jax-forward",),
-    "impls.torch_forward": ("torch-forward",),
-    "impls.torch_compile": ("torch-compile",),
-    "impls.sympy_symbolic": ("sympy-symbolic",),
-    "impls.autograd_hips": ("autograd",),
-    "impls.python_loop": ("python-loop",),
-}
+# module -> the names it registers, read from the classes' source (impls.discovery), not kept
+# by hand; a test may add a module here to stand for a built-in whose import fails.
+BUILTIN_MODULES: dict[str, tuple[str, ...]] = discovery.builtin_modules()
 
 # what to install for a framework that is missing
 INSTALL_HINTS = {"jax": "updatebench[jax]", "jaxlib": "updatebench[jax]",
                  "torch": "updatebench[torch]", "sympy": "updatebench[methods]",
-                 "autograd": "updatebench[methods]"}
+                 "autograd": "updatebench[methods]",
+                 "numba": "updatebench[numba]", "llvmlite": "updatebench[numba]"}
 
 _REGISTRY: dict[str, type[Implementation]] = {}
 _IMPORT_FAILURES: dict[str, str] = {}  # name -> why its module could not be imported
@@ -146,16 +137,34 @@ def load_plugin(path: str | Path) -> list[str]:
 
 
 def names() -> list[str]:
-    """Every known implementation, built-in order first, then plugins."""
-    load_builtins()
+    """Every known implementation, built-in order first, then plugins; imports nothing."""
     ordered = [name for module in BUILTIN_MODULES.values() for name in module]
     ordered += [name for name in _REGISTRY if name not in ordered]
     return ordered
 
 
+def _declared_entry(name: str, device: str) -> Entry | None:
+    """The entry of a built-in from its source alone, when that can tell (CPU, no own check)."""
+    item = next((d for d in discovery.declared() if d.name == name), None)
+    if item is None or device != "cpu" or item.checks_itself or name in _REGISTRY:
+        return None
+    missing = next((m for m in item.requires if importlib.util.find_spec(m) is None), None)
+    reason = None
+    if missing is not None:
+        hint = INSTALL_HINTS.get(missing)
+        reason = f"{missing} is not installed" + (f" (pip install '{hint}')" if hint else "")
+    return Entry(name, item.method, item.framework, "built-in", reason)
+
+
 def entries(device: str = "cpu") -> list[Entry]:
     out = []
     for name in names():
+        declared = _declared_entry(name, device)
+        if declared is not None:
+            out.append(declared)
+            continue
+        if name not in _REGISTRY:
+            get_quietly(name)
         cls = _REGISTRY.get(name)
         if cls is None:
             out.append(Entry(name, "?", "?", "built-in", _IMPORT_FAILURES.get(name, "unknown")))
@@ -166,12 +175,17 @@ def entries(device: str = "cpu") -> list[Entry]:
     return out
 
 
+def get_quietly(name: str) -> None:
+    """Import the built-in module that defines ``name``; a failure is kept as its reason."""
+    for module, provided in BUILTIN_MODULES.items():
+        if name in provided and module not in _ATTEMPTED:
+            _load_module(module)
+
+
 def get(name: str) -> type[Implementation]:
     """The class registered as ``name``; imports only the module that defines it."""
     if name not in _REGISTRY:
-        for module, provided in BUILTIN_MODULES.items():
-            if name in provided:
-                _load_module(module)
+        get_quietly(name)
     if name in _REGISTRY:
         return _REGISTRY[name]
     if name in _IMPORT_FAILURES:

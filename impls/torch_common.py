@@ -40,7 +40,6 @@ class TorchBase(Implementation):
         with torch.no_grad():
             return loss(theta, self.x, self.y)
 
-    def step_native(self, theta):
-        _, grad = self.value_and_grad_native(theta)
+    def descend(self, theta, grad):
         with torch.no_grad():
             return theta - self.eta * grad

@@ -91,13 +91,7 @@ class TorchCompile(TorchBase):
     def value_and_grad_native(self, theta):
         return self._value_and_grad(theta, self.x, self.y)
 
-    def step_native(self, theta):
-        return self._update(theta, self.x, self.y)[0]
-
-    def train_native(self, theta, steps: int):
-        """k compiled steps; PyTorch has no fused loop like lax.scan, the step is the unit."""
-        losses = []
-        for _ in range(steps):
-            theta, value = self._update(theta, self.x, self.y)
-            losses.append(value)
-        return theta, losses
+    def update_native(self, theta):
+        """The compiled fused step; PyTorch has no fused loop like lax.scan, the step is the
+        unit, and the base class's loop calls it ``steps`` times."""
+        return self._update(theta, self.x, self.y)

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import torch.func
 
+from impls.base import value_twice
 from impls.registry import register
 from impls.torch_common import TorchBase, loss
-
-
-def _loss_twice(theta, x, y):
-    value = loss(theta, x, y)
-    return value, value  # the second is jacfwd's aux: the value without another pass
 
 
 @register
@@ -19,7 +15,7 @@ class TorchForward(TorchBase):
     method = "forward-mode"
 
     def compile(self, theta) -> None:
-        self._jacfwd = torch.func.jacfwd(_loss_twice, has_aux=True)
+        self._jacfwd = torch.func.jacfwd(value_twice(loss), has_aux=True)
 
     def value_and_grad_native(self, theta):
         grad, value = self._jacfwd(theta, self.x, self.y)

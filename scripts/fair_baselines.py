@@ -1,0 +1,178 @@
+"""Our implementations against the plain versions a competent user writes first.
+
+One process, one thread, float64, d = 1, rounds interleaved (A B C A B C …): every callable is
+timed once per round, and each comparison is the median over rounds of the within-round ratio,
+so load that drifts over the run cancels. Also the machine's floor for one pass over the data,
+max(bytes ÷ read bandwidth, N × exp cost), for numba-fused in both dtypes.
+
+    python scripts/fair_baselines.py --n 5 100000 10000000 --out results/reference-fair
+"""
+
+from __future__ import annotations
+
+import os
+
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ[_name] = "1"
+os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]  # the product, and fair_plain beside this file
+import fair_plain as plain  # noqa: E402
+
+from impls import registry, synthetic  # noqa: E402
+
+PLUGIN_V1 = HERE.parent / "examples" / "plugin_numpy_manual_v1.py"
+OURS = ("numpy-manual", "numpy-manual-v1", "finite-diff", "finite-diff-forward", "complex-step",
+        "numba-fused", "jax-jit", "torch-autograd", "torch-func")
+# (what, numerator, denominator, goal): numerator ÷ denominator should be at most goal
+COMPARISONS = (
+    ("numpy-manual value_and_grad ÷ plain NumPy formulas", "numpy-manual:vg", "np:vg", 1.0),
+    ("numpy-manual value_and_grad ÷ plain NumPy blocked", "numpy-manual:vg", "np-blocked:vg", 1.0),
+    ("numpy-manual loss ÷ plain NumPy loss", "numpy-manual:loss", "np:loss", 1.3),
+    ("numpy-manual-v1 value_and_grad ÷ plain NumPy formulas", "numpy-manual-v1:vg", "np:vg", None),
+    ("numpy-manual-v1 value_and_grad ÷ numpy-manual", "numpy-manual-v1:vg", "numpy-manual:vg",
+     None),
+    ("finite-diff ÷ plain central differences", "finite-diff:vg", "np-central:vg", 1.3),
+    ("finite-diff ÷ one loss (5 evaluations)", "finite-diff:vg", "numpy-manual:loss", 7.5),
+    ("finite-diff-forward ÷ one loss (3 evaluations)", "finite-diff-forward:vg",
+     "numpy-manual:loss", 4.5),
+    ("complex-step ÷ plain complex step", "complex-step:vg", "np-complex:vg", 1.3),
+    ("complex-step ÷ one loss (2 complex + 1 real)", "complex-step:vg", "numpy-manual:loss", None),
+    ("jax-jit loss ÷ plain jit(loss)", "jax-jit:loss", "jax:loss", 1.3),
+    ("jax-jit value_and_grad ÷ plain jit(value_and_grad)", "jax-jit:vg", "jax:vg", 1.3),
+    ("jax-jit value_and_grad ÷ jax-jit loss", "jax-jit:vg", "jax-jit:loss", 3.0),
+    ("plain jit(value_and_grad) ÷ plain jit(loss)", "jax:vg", "jax:loss", None),
+    ("torch-autograd loss ÷ plain torch loss", "torch-autograd:loss", "torch:loss", 1.3),
+    ("torch-autograd value_and_grad ÷ plain eager backward", "torch-autograd:vg", "torch:vg", 1.3),
+    ("torch-func value_and_grad ÷ plain torch.func", "torch-func:vg", "torch-func-plain:vg", 1.3),
+    ("torch-func loss ÷ plain torch loss", "torch-func:loss", "torch:loss", 1.3),
+    ("numba-fused value_and_grad ÷ floor (float64)", "numba-fused:vg", "floor", 2.0),
+    ("numba-fused value_and_grad ÷ floor (float32)", "numba-fused-f32:vg", "floor-f32", 2.0),
+    ("numba-fused value_and_grad ÷ numpy-manual", "numba-fused:vg", "numpy-manual:vg", None),
+)
+
+
+def ours(problem, theta, names: tuple[str, ...]) -> dict:
+    """Bound calls of our implementations (prepared outside any timing)."""
+    out = {}
+    for name in names:
+        cls = registry.get(name)
+        if cls.unavailable_reason():
+            continue
+        impl = cls()
+        impl.prepare(problem)
+        out[f"{name}:loss"] = impl.bind("loss", theta)
+        out[f"{name}:vg"] = impl.bind("value_and_grad", theta)
+    return out
+
+
+def candidates(n: int) -> dict:
+    problem = synthetic(n, 1, seed=0)
+    theta = np.array([0.7, -0.3])
+    calls = ours(problem, theta, OURS)
+    calls.update(plain.numpy_calls(problem, theta))
+    calls.update(plain.jax_calls(problem, theta))
+    calls.update(plain.torch_calls(problem, theta))
+    single = synthetic(n, 1, seed=0, dtype="float32")
+    f32 = ours(single, theta.astype("float32"), ("numba-fused",))
+    calls.update({k.replace("numba-fused", "numba-fused-f32"): v for k, v in f32.items()})
+    calls["floor"] = plain.floor_call(problem)
+    calls["floor-f32"] = plain.floor_call(single)
+    return calls
+
+
+def loops_for(call, target: float) -> int:
+    """Calls per sample so that a sample lasts about ``target`` seconds."""
+    call()
+    start = time.perf_counter()
+    call()
+    once = max(time.perf_counter() - start, 1e-7)
+    return max(1, int(target / once))
+
+
+def measure(calls: dict, rounds: int, target: float) -> dict[str, list[float]]:
+    loops = {key: loops_for(call, target) for key, call in calls.items()}
+    samples: dict[str, list[float]] = {key: [] for key in calls}
+    for _ in range(rounds):
+        for key, call in calls.items():
+            if key.startswith("floor"):  # it times its own parts and returns the floor
+                samples[key].append(min(call() for _ in range(loops[key])))
+                continue
+            start = time.perf_counter()
+            for _ in range(loops[key]):
+                call()
+            samples[key].append((time.perf_counter() - start) / loops[key])
+    return samples
+
+
+def summarise(n: int, samples: dict[str, list[float]]) -> dict:
+    times = {key: float(np.median(v)) for key, v in samples.items()}
+    ratios = []
+    for what, top, bottom, goal in COMPARISONS:
+        if top not in samples or bottom not in samples:
+            continue
+        ratio = float(np.median(np.array(samples[top]) / np.array(samples[bottom])))
+        ratios.append({"comparison": what, "ratio": ratio, "goal": goal,
+                       "meets_goal": None if goal is None else ratio <= goal})
+    return {"n": n, "median_seconds": times, "ratios": ratios}
+
+
+def markdown(results: list[dict], note: str) -> str:
+    sizes = [r["n"] for r in results]
+    lines = ["# Fair baselines", "", note, "",
+             "Median over rounds of the within-round ratio (lower is better for ours).", "",
+             "| comparison | goal | " + " | ".join(f"N = {n:,}" for n in sizes) + " |",
+             "|---|---|" + "---|" * len(sizes)]
+    for what, *_rest, goal in COMPARISONS:
+        cells = []
+        for result in results:
+            hit = [r for r in result["ratios"] if r["comparison"] == what]
+            cells.append(f"{hit[0]['ratio']:.2f}" if hit else "–")
+        lines.append(f"| {what} | {'–' if goal is None else f'≤ {goal}'} | "
+                     + " | ".join(cells) + " |")
+    lines += ["", "Median seconds per call:", "",
+              "| callable | " + " | ".join(f"N = {n:,}" for n in sizes) + " |",
+              "|---|" + "---|" * len(sizes)]
+    for key in results[0]["median_seconds"]:
+        cells = [f"{r['median_seconds'].get(key, float('nan')) * 1e3:.4g} ms" for r in results]
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[5, 100_000, 10_000_000])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--target", type=float, default=0.05, help="seconds per sample")
+    parser.add_argument("--out", type=Path, default=Path("results/reference-fair"))
+    parser.add_argument("--note", default="")
+    args = parser.parse_args()
+    registry.load_plugin(PLUGIN_V1)
+    results = []
+    for n in args.n:
+        samples = measure(candidates(n), args.rounds, args.target)
+        results.append(summarise(n, samples))
+        print(f"N = {n:,} done", file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    meta = {"python": sys.version.split()[0], "machine": platform.machine(),
+            "processor": platform.processor(), "threads": 1, "dtype": "float64", "d": 1,
+            "rounds": args.rounds, "note": args.note}
+    (args.out / "fair.json").write_text(json.dumps({"meta": meta, "results": results},
+                                                   indent=1) + "\n")
+    (args.out / "fair.md").write_text(markdown(results, args.note))
+    print((args.out / "fair.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
