@@ -8,6 +8,7 @@ written to check.json, so a run never lacks its verdicts without saying why.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from impls import registry
 from impls.problem import Problem, ProblemSpec, build
 
 CHECK_STEPS = 200
+CHECK_JOBS = 2  # implementations checked at once, each in its own child process
 QUICK_CHECK_STEPS = 50
 
 
@@ -68,19 +70,21 @@ def record_check(folder: Path, options: SweepOptions, quiet: bool) -> dict[str, 
     problem, where = check_problem(options)
     if not quiet:
         print(f"checking {len(names)} implementations {where}", flush=True)
-    started, done = time.perf_counter(), [0]
+    started, begun, lock = time.perf_counter(), [0], threading.Lock()
 
     def progress(name: str) -> None:  # "k of N, time left", as the sweep shows its own
-        done[0] += 1
-        spent = time.perf_counter() - started
-        left = (f"about {spent / (done[0] - 1) * (len(names) - done[0] + 1):.0f} s left"
-                if done[0] > 1 else "time left unknown")
-        print(f"[check {done[0]} of {len(names)}, {left}] {name}", flush=True)
+        with lock:  # called from the check's threads, one per child process
+            begun[0] += 1
+            finished = begun[0] - CHECK_JOBS  # about: the others are still running
+            spent = time.perf_counter() - started
+            left = (f"about {spent / finished * (len(names) - finished):.0f} s left"
+                    if finished > 0 else "time left unknown")
+            print(f"[check {begun[0]} of {len(names)}, {left}] {name}", flush=True)
 
     try:
         report = run_check(problem, names, unavailable, steps, seed=options.seed,
                            device=options.devices[0], timeout=options.timeout,
-                           progress=None if quiet else progress)
+                           progress=None if quiet else progress, jobs=CHECK_JOBS)
     except KeyboardInterrupt:
         raise  # no check.json: the run is interrupted and --resume checks again
     except BaseException as error:  # a plugin's sys.exit included
