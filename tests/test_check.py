@@ -116,9 +116,9 @@ def test_cuda_is_reported_unavailable_without_a_gpu(capsys):
     (["check", "--json", "/no/such/folder/out.json"], "does not exist"),
     (["check", "--json", "/"], "it is a folder"),
     (["check", "--seed", "-1"], "seed must be between 0 and 2**63 - 1"),
-    (["check", "--timeout", "0"], "timeout must be a positive number"),
-    (["check", "--timeout", "nan"], "timeout must be a positive number"),
-    (["check", "--timeout", "inf"], "timeout must be a positive number"),
+    (["check", "--timeout", "0"], "timeout must be a positive, finite number"),
+    (["check", "--timeout", "nan"], "timeout must be a positive, finite number"),
+    (["check", "--timeout", "inf"], "timeout must be a positive, finite number"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_gives_one_line_and_exit_2(capsys, argv, message):

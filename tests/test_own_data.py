@@ -142,9 +142,9 @@ def test_bad_files_exit_2_with_one_line(capsys, tmp_path, command, name):
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["--eta", "0"], "positive finite"),
-    (["--eta", "nan"], "positive finite"),
-    (["--eta", "-1"], "positive finite"),
+    (["--eta", "0"], "positive, finite"),
+    (["--eta", "nan"], "positive, finite"),
+    (["--eta", "-1"], "positive, finite"),
     (["--theta0=1,2,3"], "d \\+ 1 = 2"),
     (["--theta0", "1,a"], "comma-separated numbers"),
     (["--target", "t"], "apply to --data only"),

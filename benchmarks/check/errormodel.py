@@ -47,6 +47,16 @@ class ErrorModel:
         return "running round-off bound of Σ δ_i x̃_ij from the actual terms"
 
 
+def remainder(t: Terms, derivative: np.ndarray, next_bound: float, h: np.ndarray, order: int,
+              factor: np.ndarray) -> np.ndarray:
+    """factor · Σ_i |x̃_ij|^order (|ℓ⁽ᵒʳᵈᵉʳ⁾_i| + |x̃_ij| h · next_bound · (1 + |y_i|)): the
+    Taylor remainder along coordinate j, from the per-point derivative at θ plus a bound on
+    the next one (its magnitude per unit residual) over the step."""
+    xa = np.abs(t.xt)
+    inner = np.abs(derivative)[:, None] + xa * h * next_bound * (1 + np.abs(t.y))[:, None]
+    return factor * np.sum(xa**order * inner, axis=0)
+
+
 @dataclass(frozen=True)
 class CentralDifference(ErrorModel):
     name: str = "central-difference"
@@ -54,9 +64,7 @@ class CentralDifference(ErrorModel):
 
     def truncation(self, t: Terms, h: np.ndarray) -> np.ndarray:
         """h²/6 · max |∂³L/∂θ_j³| on [θ − h, θ + h], from ℓ‴ at θ plus h·max|ℓ⁗|."""
-        xa = np.abs(t.xt)
-        inner = np.abs(t.third())[:, None] + xa * h * M4 * (1 + np.abs(t.y))[:, None]
-        return h**2 / 6 * np.sum(xa**3 * inner, axis=0)
+        return remainder(t, t.third(), M4, h, order=3, factor=h**2 / 6)
 
     def moved(self, problem: Problem, theta: np.ndarray, h: np.ndarray) -> list[np.ndarray]:
         eye = np.eye(theta.size)
@@ -91,9 +99,7 @@ class ForwardDifference(CentralDifference):
 
     def truncation(self, t: Terms, h: np.ndarray) -> np.ndarray:
         """h/2 · max |∂²L/∂θ_j²| on [θ, θ + h], from ℓ″ at θ plus h·max|ℓ‴|."""
-        xa = np.abs(t.xt)
-        inner = np.abs(t.second())[:, None] + xa * h * M3 * (1 + np.abs(t.y))[:, None]
-        return h / 2 * np.sum(xa**2 * inner, axis=0)
+        return remainder(t, t.second(), M3, h, order=2, factor=h / 2)
 
     def moved(self, problem: Problem, theta: np.ndarray, h: np.ndarray) -> list[np.ndarray]:
         eye = np.eye(theta.size)

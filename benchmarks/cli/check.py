@@ -9,7 +9,6 @@ checked. A plugin that fails to import with an exception is still bad input (exi
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from pathlib import Path
@@ -17,21 +16,10 @@ from pathlib import Path
 from benchmarks.check import schema
 from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
 from benchmarks.cli.main import EXIT_FAILED, EXIT_OK, add_problem, count, make_problem
+from benchmarks.cli.values import seconds
 from benchmarks.store.errors import UsageError
 from impls import registry
 from impls.base import DEVICES
-
-
-def seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"timeout must be a number of seconds, got {text!r}") \
-            from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"timeout must be a positive number of seconds, "
-                                         f"got {text!r}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -11,23 +11,9 @@ import math
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cli.values import positive_float
 from benchmarks.store.errors import UsageError
 from impls.problem import ProblemSpec, build
-
-
-def positive_float(label: str):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{label} must be a number, got {text!r}") \
-                from None
-        if not math.isfinite(value) or value <= 0:
-            raise argparse.ArgumentTypeError(f"{label} must be a positive finite number, "
-                                             f"got {text!r}")
-        return value
-
-    return parse
 
 
 def theta_list(text: str) -> tuple[float, ...]:

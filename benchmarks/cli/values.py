@@ -79,20 +79,29 @@ def choice(label: str, options: tuple[str, ...]) -> Callable[[str], str]:
     return parse
 
 
-def seconds(text: str) -> float:
-    """A timeout: a positive, finite number of seconds (nan, inf and 0 would never stop)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"timeout must be a number of seconds, got {text!r}") \
-            from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"timeout must be a positive, finite number of "
-                                         f"seconds, got {text!r}")
-    if value > MAX_TIMEOUT_S:
-        raise argparse.ArgumentTypeError(f"timeout must be at most {MAX_TIMEOUT_S:g} s (a "
-                                         f"week), got {text!r}")
-    return value
+def positive_float(label: str, unit: str = "", most: float | None = None,
+                   most_text: str = "") -> Callable[[str], float]:
+    """A positive, finite number (nan, inf and 0 are refused), at most ``most`` if given."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{label} must be a number{unit}, got {text!r}") \
+                from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"{label} must be a positive, finite number"
+                                             f"{unit}, got {text!r}")
+        if most is not None and value > most:
+            raise argparse.ArgumentTypeError(f"{label} must be at most {most_text or most}, "
+                                             f"got {text!r}")
+        return value
+
+    return parse
+
+
+# a timeout of nan, inf or 0 would never stop a hanging worker
+seconds = positive_float("timeout", " of seconds", MAX_TIMEOUT_S, f"{MAX_TIMEOUT_S:g} s (a week)")
 
 
 def seed(text: str) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -93,10 +93,8 @@ def taylor_figure(e: Explanation, folder: Path) -> Drawn:
               label="second order  −‖∇L‖² + ½η ∇Lᵀ H ∇L")
     left.axvline(e.problem.eta, color="#999999", linewidth=0.8)
     left.set_xscale("log", base=2)
-    left.set_xlabel("learning rate η (grey: the problem's η)")
-    left.set_ylabel("loss change per unit η")
-    left.set_title("Loss change of one step, per unit η")
-    left.legend(fontsize=8)
+    annotate(left, "learning rate η (grey: the problem's η)", "loss change per unit η",
+             "Loss change of one step, per unit η")
     for label, errors, color, power in (("first order", [r.first_error for r in e.taylor],
                                          "#1f77b4", 2),
                                         ("second order", [r.second_error for r in e.taylor],
@@ -111,14 +109,18 @@ def taylor_figure(e: Explanation, folder: Path) -> Drawn:
                        alpha=0.35, linewidth=4, label=f"slope η{'²' if power == 2 else '³'}")
     right.set_xscale("log", base=2)
     right.set_yscale("log")
-    right.set_xlabel("learning rate η")
-    right.set_ylabel("prediction error of the loss change")
-    right.set_title("Errors shrink as η² and η³")
-    right.legend(fontsize=8)
+    annotate(right, "learning rate η", "prediction error of the loss change",
+             "Errors shrink as η² and η³")
     return save(fig, folder, "explain-taylor", "Taylor expansion of one step",
                 "Left: the actual loss change of a step θ − η∇L beside the first- and "
                 "second-order predictions; right: their errors against η on log axes, with "
                 "η² and η³ slopes.")
+
+
+def annotate(ax: Any, xlabel: str, ylabel: str, title: str) -> None:
+    """Axis labels, title and the small legend every explain figure uses."""
+    annotate(ax, xlabel, ylabel,
+             title)
 
 
 def angle_figure(e: Explanation, folder: Path) -> Drawn:
@@ -134,10 +136,8 @@ def angle_figure(e: Explanation, folder: Path) -> Drawn:
     ax.axhline(0.0, color="#999999", linewidth=0.8)
     ax.set_xticks(np.arange(0, 361, 45))
     ax.set_xlim(0, 360)
-    ax.set_xlabel("angle β between the step direction u and ∇L (degrees)")
-    ax.set_ylabel("loss change")
-    ax.set_title(f"Steps of length s = η‖∇L‖ = {a.step_length:.3g} in every direction")
-    ax.legend(fontsize=8)
+    annotate(ax, "angle β between the step direction u and ∇L (degrees)", "loss change",
+             f"Steps of length s = η‖∇L‖ = {a.step_length:.3g} in every direction")
     return save(fig, folder, "explain-angle", "The angle argument",
                 "Loss change after a step of fixed length at angle β to the gradient: "
                 "largest along ∇L (0°), smallest against it (180°).")

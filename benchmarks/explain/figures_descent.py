@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.explain.figures import IMPL_MARKERS, LABELS, Drawn, new_figure, save
+from benchmarks.explain.figures import IMPL_MARKERS, LABELS, Drawn, annotate, new_figure, save
 from benchmarks.explain.worked import Explanation
 
 MARKS = 25  # implementation markers per path
@@ -95,10 +95,7 @@ def loss_figure(e: Explanation, folder: Path) -> Drawn:
     ax.set_yscale("log")
     ax.set_xscale("symlog", linthresh=10)
     ax.set_xlim(0, len(e.paths[0].losses))
-    ax.set_xlabel("step k (linear to 10, then log)")
-    ax.set_ylabel("loss L(θ_k) (log scale)")
-    ax.set_title("Loss against step")
-    ax.legend(fontsize=8)
+    annotate(ax, "step k (linear to 10, then log)", "loss L(θ_k) (log scale)", "Loss against step")
     return save(fig, folder, "explain-loss", "Loss against step",
                 "Loss of exact descent for each η (lines) and each implementation's own "
                 "training run (hollow markers).")
