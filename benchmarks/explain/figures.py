@@ -119,8 +119,10 @@ def taylor_figure(e: Explanation, folder: Path) -> Drawn:
 
 def annotate(ax: Any, xlabel: str, ylabel: str, title: str) -> None:
     """Axis labels, title and the small legend every explain figure uses."""
-    annotate(ax, xlabel, ylabel,
-             title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
 
 
 def angle_figure(e: Explanation, folder: Path) -> Drawn:
