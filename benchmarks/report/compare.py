@@ -153,7 +153,8 @@ def summary(result: pd.DataFrame) -> str:
     parts = [f"{counts.get(v, 0)} {label}" for v, label in (
         ("slower", "slower"), ("faster", "faster"), ("same", "not significant"),
         ("untestable", "untestable"), ("reference", "reference"), ("broken", "broken"),
-        ("fixed", "fixed"), ("failed", "failed in both")) if counts.get(v, 0)]
+        ("fixed", "fixed"), ("failed", "not ok in both (skipped or failed)"))
+        if counts.get(v, 0)]
     mean = geometric_mean(both["ratio"])
     mode = "drift-normalised " if result.attrs.get("normalised") else ""
     text = (f"geometric mean of {mode}B/A over {len(both)} configurations: "
