@@ -9,14 +9,13 @@ checked. A plugin that fails to import with an exception is still bad input (exi
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from benchmarks.check import schema
 from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
 from benchmarks.cli.main import EXIT_FAILED, EXIT_OK, add_problem, count, make_problem
-from benchmarks.cli.values import seconds
+from benchmarks.cli.values import seconds, writable_file
 from benchmarks.store.errors import UsageError
 from impls import registry
 from impls.base import DEVICES
@@ -93,19 +92,6 @@ def choose(args: argparse.Namespace, found: dict[str, str], unavailable: dict[st
     return names + [n for n in plugin_names if n not in unavailable], reasons
 
 
-def json_target(text: str | None) -> Path | None:
-    if text is None:
-        return None
-    path = Path(text)
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder")
-    if not path.parent.is_dir():
-        raise UsageError(f"cannot write {path}: folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"cannot write {path}: permission denied")
-    return path
-
-
 def run(args: argparse.Namespace) -> int:
     from benchmarks.report.console import console, show_check
 
@@ -115,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         from benchmarks.cli.selftest import run_self_test
 
         return run_self_test(args)
-    json_path = json_target(args.json)
+    json_path = writable_file(args.json, "--json")
     found, unavailable, broken = discover(args.plugin, args.device, args.timeout)
     names, unavailable = choose(args, found, unavailable, broken)
     problem = make_problem(args, copies=max(1, len(names)) + 4)

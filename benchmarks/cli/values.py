@@ -11,6 +11,7 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from benchmarks.store.errors import UsageError
 
@@ -79,16 +80,23 @@ def choice(label: str, options: tuple[str, ...]) -> Callable[[str], str]:
     return parse
 
 
+Number = TypeVar("Number", int, float)
+
+
+def parsed(text: str, kind: Callable[[str], Number], refusal: str) -> Number:
+    """``kind(text)``, or argparse's error "<refusal>, got '<text>'"."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{refusal}, got {text!r}") from None
+
+
 def positive_float(label: str, unit: str = "", most: float | None = None,
                    most_text: str = "") -> Callable[[str], float]:
     """A positive, finite number (nan, inf and 0 are refused), at most ``most`` if given."""
 
     def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{label} must be a number{unit}, got {text!r}") \
-                from None
+        value = parsed(text, float, f"{label} must be a number{unit}")
         if not math.isfinite(value) or value <= 0:
             raise argparse.ArgumentTypeError(f"{label} must be a positive, finite number"
                                              f"{unit}, got {text!r}")
@@ -106,11 +114,7 @@ seconds = positive_float("timeout", " of seconds", MAX_TIMEOUT_S, f"{MAX_TIMEOUT
 
 def seed(text: str) -> int:
     """A random seed: a whole number from 0 to 2**63 − 1 (NumPy refuses negative seeds)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"seed must be a whole number, got {text!r}") \
-            from None
+    value = parsed(text, int, "seed must be a whole number")
     if not 0 <= value <= MAX_SEED:
         raise argparse.ArgumentTypeError(f"seed must be between 0 and 2**63 - 1, got {text!r}")
     return value
