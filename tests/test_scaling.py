@@ -45,9 +45,12 @@ def test_measured_exponents_are_ordered_as_theory_says(tmp_path, capsys):
     (run,) = list(tmp_path.iterdir())
     fits = growth_exponents(load_sweep(run))
     exponents = dict(zip(fits["impl"], fits["exponent"], strict=True))
-    # finite differences: 1 + 2(d+1) loss evaluations; the manual gradient: one pass
+    # finite differences: 2(d+1) perturbed losses, each O(N) once z = x·w + b is shared
+    # (impls/finite_diff.py moves z by h·x_j), so O(N·d) with a large constant, the slope
+    # flattened at small d by per-call overhead; the manual gradient: one O(N·d) pass whose
+    # cost at N = 200 is mostly that overhead
     assert exponents["finite-diff"] > exponents["numpy-manual"] + 0.5
-    assert exponents["finite-diff"] > 0.7
+    assert 0.6 < exponents["finite-diff"] < 1.3
 
 
 def test_training_runs_agree_and_a_planted_difference_is_caught(tmp_path, capsys):
