@@ -136,6 +136,11 @@ def load_plugin(path: str | Path) -> list[str]:
     return added
 
 
+def builtin_names() -> frozenset[str]:
+    """The names the built-in modules register (known from their source, nothing imported)."""
+    return frozenset(name for provided in BUILTIN_MODULES.values() for name in provided)
+
+
 def names() -> list[str]:
     """Every known implementation, built-in order first, then plugins; imports nothing."""
     ordered = [name for module in BUILTIN_MODULES.values() for name in module]

@@ -17,9 +17,8 @@ import numpy as np
 from benchmarks.check import tolerance
 from benchmarks.store.results import TRAINING
 from impls import registry
+from impls.discovery import BASELINE
 from impls.problem import Problem, ProblemSpec, build
-
-BASELINE = "numpy-manual"
 
 
 def problem_for(row: dict[str, Any], seed: int, spec: str = "") -> Problem:

@@ -53,7 +53,7 @@ def discover(paths: list[str], device: str, timeout: float
             continue
         if "registry_error" in result:
             raise UsageError(result["registry_error"])
-        builtin = {n for names in registry.BUILTIN_MODULES.values() for n in names}
+        builtin = registry.builtin_names()
         for name in result["names"]:
             if name in builtin:
                 raise UsageError(f"plugin {path} registers {name!r}, the name of a built-in "
@@ -84,7 +84,7 @@ def choose(args: argparse.Namespace, found: dict[str, str], unavailable: dict[st
     except registry.RegistryError as error:
         raise UsageError(str(error)) from None
     if not wanted:  # built-ins only: plugins loaded into this process earlier do not count
-        builtin = {n for module in registry.BUILTIN_MODULES.values() for n in module}
+        builtin = registry.builtin_names()
         names = [n for n in names if n in builtin]
         more = {n: why for n, why in more.items() if n in builtin}
     reasons.update(more)
@@ -95,8 +95,6 @@ def choose(args: argparse.Namespace, found: dict[str, str], unavailable: dict[st
 def run(args: argparse.Namespace) -> int:
     from benchmarks.report.console import console, show_check
 
-    if args.seed < 0:
-        raise UsageError(f"--seed must be at least 0, got {args.seed}")
     if args.self_test:
         from benchmarks.cli.selftest import run_self_test
 

@@ -127,7 +127,7 @@ def build_parser() -> Parser:
 
 def load_plugins(paths: list[str]) -> None:
     """Import each plugin; refuse one that exits or takes a built-in's name, before any work."""
-    builtin = {name for names in registry.BUILTIN_MODULES.values() for name in names}
+    builtin = registry.builtin_names()
     for path in paths:
         try:
             added = registry.load_plugin(path)

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.report.rounds import half_sample_mode, paired_rounds, round_ratios
+from impls.discovery import BASELINE
 
 if TYPE_CHECKING:  # annotations only: compare's parser must not import pandas
     import pandas as pd
@@ -40,7 +41,7 @@ if TYPE_CHECKING:  # annotations only: compare's parser must not import pandas
 MATCH = ["impl", "op", "problem", "n", "d", "dtype", "device", "threads", "steps_key"]
 ALPHA = 0.05
 THRESHOLD = 0.10  # changes below 10 % are not reported, however significant
-REFERENCE = "numpy-manual"
+REFERENCE = BASELINE
 
 MIN_CONFIGS = 5  # configurations needed before their spread says anything about noise
 MIN_DF = 3  # degrees of freedom before the between-process spread is used

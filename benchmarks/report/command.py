@@ -148,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
     from benchmarks.report.console import console, errors
     from benchmarks.report.render import print_tables
     from benchmarks.report.tables import Grid, build
-    from benchmarks.store.runs import BASELINE, read_all
+    from benchmarks.store.runs import read_all
+    from impls.discovery import BASELINE
 
     sections = terminal_sections(args.tables)
     runs = read_all(args.inputs)

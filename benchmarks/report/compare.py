@@ -23,6 +23,7 @@ from benchmarks.report.change import (
     regressions,
 )
 from benchmarks.store.errors import UsageError
+from impls.discovery import BASELINE
 
 if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     import pandas as pd
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # annotations only: the parser must not import pandas
 
 ALPHA = 0.05
 THRESHOLD = 10.0  # percent
-REFERENCE = "numpy-manual"
+REFERENCE = BASELINE
 EXIT_REGRESSION = 1
 
 

@@ -20,8 +20,9 @@ from benchmarks.report import analysis
 from benchmarks.report.cells import Cell, Table
 from benchmarks.report.format import size_text
 from benchmarks.report.frame import SERIES, combine, series_order, sizes
-from benchmarks.store.runs import BASELINE, Run
+from benchmarks.store.runs import Run
 from impls.base import OPS
+from impls.discovery import BASELINE
 
 Row = Any  # a row of the frame (pandas Series)
 

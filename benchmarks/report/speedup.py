@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.report.rounds import paired_rounds, round_ratios
+from impls.discovery import BASELINE
 
-BASELINE = "numpy-manual"
 CONFIG = ("op", "steps", "problem", "n", "d", "dtype", "device", "threads")
 RESAMPLES = 400
 CONFIDENCE = 0.95

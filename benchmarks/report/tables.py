@@ -31,7 +31,8 @@ from benchmarks.report.sections import (
 )
 from benchmarks.report.sections import crossover as crossover_section
 from benchmarks.report.sections import runs as runs_section
-from benchmarks.store.runs import BASELINE, Run
+from benchmarks.store.runs import Run
+from impls.discovery import BASELINE
 
 __all__ = [
     "SECTIONS",

@@ -19,7 +19,6 @@ from benchmarks.store.errors import UsageError
 from benchmarks.store.format import CHECK, LINES, METADATA, RESULTS, RunError
 
 STATUSES = ("ok", "timeout", "crash", "nan", "error", "skipped", "unavailable")
-BASELINE = "numpy-manual"
 
 
 @dataclass
