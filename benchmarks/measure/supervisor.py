@@ -21,6 +21,10 @@ from benchmarks.measure.records import Finished, Prepared, from_json
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS", "NUMBA_NUM_THREADS")
+# idle pool threads sleep instead of spinning (set for --threads > 1, see worker_environment)
+IDLE_SLEEP = {"OMP_WAIT_POLICY": "PASSIVE",
+              "KMP_BLOCKTIME": "0",  # Intel's OpenMP (MKL), the same idea
+              "OPENBLAS_THREAD_TIMEOUT": "4"}  # 2^4 cycles, the minimum
 
 
 class WorkerLost(Exception):
@@ -57,9 +61,8 @@ def worker_environment(threads: int) -> dict[str, str]:
         # and a pool spinning in one worker (OpenMP's active wait, OpenBLAS's 2^28-cycle
         # timeout) starves the next worker's parallel region: torch-autograd's loss at
         # N = 1e4 took 16–22 ms with --threads 2 against 45 µs with these set.
-        env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        env.setdefault("KMP_BLOCKTIME", "0")  # Intel's OpenMP (MKL), the same idea
-        env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # 2^4 cycles, the minimum
+        for name, value in IDLE_SLEEP.items():
+            env.setdefault(name, value)
     env["UPDATEBENCH_THREADS"] = str(threads)
     if hasattr(os, "sched_getaffinity"):
         cpus = cpus_for(threads, sorted(os.sched_getaffinity(0)))

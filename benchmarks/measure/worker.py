@@ -20,10 +20,9 @@ import traceback
 from typing import Any
 
 from benchmarks.measure.records import Finished, Prepared, to_json
+from benchmarks.measure.supervisor import IDLE_SLEEP, THREAD_VARIABLES
 
-THREAD_ENVIRONMENT = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                      "NUMBA_NUM_THREADS", "OMP_WAIT_POLICY", "KMP_BLOCKTIME",
-                      "OPENBLAS_THREAD_TIMEOUT")
+THREAD_ENVIRONMENT = (*THREAD_VARIABLES, *IDLE_SLEEP)  # what the worker reports it ran with
 
 
 def pin_cpus() -> list[int]:
