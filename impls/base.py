@@ -134,6 +134,18 @@ class Implementation(ABC):
         """Wait until ``out`` is computed (asynchronous frameworks and GPUs)."""
         return out
 
+    # ---- what the run records beside the timings -----------------------------------------
+    def parameters(self) -> dict[str, Any]:
+        """Settings that shape this run beyond the configuration (devices, workers); recorded."""
+        return {}
+
+    def reset_device_peak(self) -> None:
+        """Start a new peak of device memory (GPUs); host memory is the worker's peak RSS."""
+
+    def device_peak_bytes(self) -> int | None:
+        """Peak bytes allocated on the device since ``reset_device_peak`` (None: on the CPU)."""
+        return None
+
     @abstractmethod
     def loss_native(self, theta: Any) -> Any: ...
 

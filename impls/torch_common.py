@@ -36,6 +36,15 @@ class TorchBase(Implementation):
             torch.cuda.synchronize()
         return out
 
+    def reset_device_peak(self) -> None:
+        if self.device == "cuda":
+            torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats()
+
+    def device_peak_bytes(self) -> int | None:
+        """``torch.cuda.max_memory_allocated``: the caching allocator's live tensors at peak."""
+        return int(torch.cuda.max_memory_allocated()) if self.device == "cuda" else None
+
     def loss_native(self, theta):
         with torch.no_grad():
             return loss(theta, self.x, self.y)

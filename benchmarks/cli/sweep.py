@@ -23,13 +23,13 @@ from typing import Any
 from benchmarks.cli.plan import SWEEP_FIELDS, check_memory, plan_options, quick_options
 from benchmarks.cli.problem_args import sweep_problem
 from benchmarks.cli.progress import Progress, seconds_text
-from benchmarks.cli.sweep_check import check_passed, record_check
+from benchmarks.cli.sweep_check import check_passed, record_checks
 from benchmarks.measure import lifeline, limits, machine, timing
 from benchmarks.measure.runner import run_sweep
 from benchmarks.measure.sweep import SweepOptions, settings_dict
 from benchmarks.store import plugins as plugin_files
 from benchmarks.store.errors import UsageError
-from benchmarks.store.format import CHECK, METADATA
+from benchmarks.store.format import METADATA
 from benchmarks.store.lock import Busy, FolderLock
 from benchmarks.store.results import RunError, RunFolder
 from impls import registry
@@ -159,6 +159,13 @@ def resumed_options(path: Path, metadata: dict[str, Any], request: Request) -> S
     return stored
 
 
+def resuming_machine() -> dict[str, Any]:
+    """Where a resumed run goes on: rows after this point may come from another machine."""
+    from benchmarks.measure import machine
+
+    return {"host": socket.gethostname(), "cpu_model": machine.cpu_model(), **machine.gpus()}
+
+
 def _terminate(signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt(signum)
 
@@ -169,6 +176,7 @@ def execute(request: Request, summary: bool = True) -> tuple[int, Path]:
     if request.resume:
         folder, metadata, options, held = reopen(request)
         metadata.setdefault("resumed_at", []).append(dt.datetime.now().isoformat())
+        metadata.setdefault("resumed_on", []).append(resuming_machine())
         metadata.update(status="running")
         metadata.pop("cause", None)
     else:
@@ -207,8 +215,8 @@ def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
     previous = signal.signal(signal.SIGTERM, _terminate)
     status, cause, code = "complete", "", 0
     try:
-        if metadata.get("check") and not (folder.path / CHECK).is_file():
-            record_check(folder.path, options, quiet)
+        if metadata.get("check"):
+            record_checks(folder.path, options, quiet)
         remaining = len([c for c in configs if c.key not in folder.done_keys()])
         progress = Progress(remaining * options.processes, quiet)
         settings = timing.QUICK if options.quick else timing.DEFAULT

@@ -24,12 +24,23 @@ CHECK_JOBS = 2  # implementations checked at once, each in its own child process
 QUICK_CHECK_STEPS = 50
 
 
-def selection(options: SweepOptions) -> tuple[list[str], dict[str, str]]:
+def check_file(device: str, first: bool) -> str:
+    """check.json for the sweep's first device; check-<device>.json for each other one."""
+    return CHECK if first else f"{Path(CHECK).stem}-{device}.json"
+
+
+def check_files(options: SweepOptions) -> list[tuple[str, str]]:
+    """(device, file name) for every device the sweep measures on: each gets its own check."""
+    return [(device, check_file(device, index == 0))
+            for index, device in enumerate(options.devices)]
+
+
+def selection(options: SweepOptions, device: str) -> tuple[list[str], dict[str, str]]:
     """Implementations to check, and the unavailable ones with the reason (never raises)."""
     names, unavailable = [], {}
     for name in options.impls:
         try:
-            runnable, reasons = registry.resolve([name], options.devices[0])
+            runnable, reasons = registry.resolve([name], device)
         except registry.RegistryError as error:
             unavailable[name] = str(error)
             continue
@@ -61,15 +72,24 @@ def check_problem(options: SweepOptions) -> tuple[Problem, str]:
     return build(start), "on the five-point problem"
 
 
-def record_check(folder: Path, options: SweepOptions, quiet: bool) -> dict[str, Any]:
-    """Check on the sweep's problem and write ``folder/check.json``; returns the report."""
+def record_checks(folder: Path, options: SweepOptions, quiet: bool) -> None:
+    """The check on every device of the sweep not yet checked in ``folder``."""
+    for device, name in check_files(options):
+        if not (folder / name).is_file():
+            record_check(folder / name, options, device, quiet)
+
+
+def record_check(path: Path, options: SweepOptions, device: str, quiet: bool
+                 ) -> dict[str, Any]:
+    """Check on the sweep's problem on ``device`` and write ``path``; returns the report."""
     from benchmarks.check.verdicts import run_check
 
-    names, unavailable = selection(options)
+    names, unavailable = selection(options, device)
     steps = QUICK_CHECK_STEPS if options.quick else CHECK_STEPS
     problem, where = check_problem(options)
     if not quiet:
-        print(f"checking {len(names)} implementations {where}", flush=True)
+        on = f" on {device}" if len(options.devices) > 1 else ""
+        print(f"checking {len(names)} implementations {where}{on}", flush=True)
     started, begun, lock = time.perf_counter(), [0], threading.Lock()
 
     def progress(name: str) -> None:  # "k of N, time left", as the sweep shows its own
@@ -83,21 +103,26 @@ def record_check(folder: Path, options: SweepOptions, quiet: bool) -> dict[str, 
 
     try:
         report = run_check(problem, names, unavailable, steps, seed=options.seed,
-                           device=options.devices[0], timeout=options.timeout,
+                           device=device, timeout=options.timeout,
                            progress=None if quiet else progress, jobs=CHECK_JOBS)
     except KeyboardInterrupt:
         raise  # no check.json: the run is interrupted and --resume checks again
     except BaseException as error:  # a plugin's sys.exit included
         text = str(error).splitlines()[0] if str(error) else ""
         report = unfinished(names, unavailable, f"{type(error).__name__}: {text}".rstrip(": "))
-    write_atomic(folder / CHECK, schema.dumps(report))
+    write_atomic(path, schema.dumps(report))
     return report
 
 
 def check_passed(folder: Path) -> bool:
-    """Whether the run's check.json says every implementation passed (False if unreadable)."""
-    try:
-        report = json.loads((folder / CHECK).read_text())
-    except (OSError, ValueError):
-        return False
-    return isinstance(report, dict) and report.get("passed") is True
+    """Whether the run's check.json, and the check of every other device, say every
+    implementation passed (False if one is unreadable)."""
+    others = sorted(folder.glob(f"{Path(CHECK).stem}-*.json"))
+    for path in [folder / CHECK, *others]:
+        try:
+            report = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return False
+        if not (isinstance(report, dict) and report.get("passed") is True):
+            return False
+    return True

@@ -14,7 +14,10 @@ from typing import Any
 import psutil
 
 PACKAGES = ("numpy", "jax", "jaxlib", "torch", "pandas", "mpmath", "sympy", "autograd",
-            "pytest-benchmark", "threadpoolctl", "psutil")
+            "numba", "dask", "distributed", "pytest-benchmark", "threadpoolctl", "psutil",
+            "jax-cuda12-plugin", "jax-cuda13-plugin", "nvidia-cuda-runtime",
+            "nvidia-cuda-runtime-cu12")
+GPU_FIELDS = ("name", "driver_version", "memory.total", "compute_cap", "pci.bus_id")
 ENVIRONMENT = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
                "MKL_NUM_THREADS", "XLA_FLAGS", "JAX_PLATFORMS", "JAX_ENABLE_X64",
                "CUDA_VISIBLE_DEVICES", "PYTHONHASHSEED")
@@ -63,6 +66,27 @@ def git() -> dict[str, Any]:
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 
+def gpus() -> dict[str, Any]:
+    """The NVIDIA GPUs, driver and CUDA version as ``nvidia-smi`` reports them (no framework
+    is imported for it); empty lists where there is none."""
+    def smi(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["nvidia-smi", *args], capture_output=True, text=True,
+                                  timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    listing = smi(f"--query-gpu={','.join(GPU_FIELDS)}", "--format=csv,noheader")
+    if listing is None:
+        return {"gpus": [], "cuda_driver_version": None}
+    devices = [dict(zip(GPU_FIELDS, (v.strip() for v in line.split(",")), strict=False))
+               for line in listing.splitlines() if line.strip()]
+    header = smi() or ""
+    cuda = header.split("CUDA Version:", 1)[1].split()[0] if "CUDA Version:" in header else None
+    return {"gpus": devices, "cuda_driver_version": cuda}
+
+
 def describe() -> dict[str, Any]:
     memory = psutil.virtual_memory()
     return {
@@ -80,4 +104,5 @@ def describe() -> dict[str, Any]:
         "blas": blas(),
         "environment": {k: os.environ.get(k) for k in ENVIRONMENT},
         "git": git(),
+        **gpus(),
     }

@@ -9,6 +9,7 @@ derived. Each record crosses the pipe as ``asdict`` JSON and comes back with ``f
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 from collections.abc import Sequence
@@ -84,6 +85,8 @@ class Finished:
     peak_rss_bytes: int
     threads: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] | None = None
+    device_peak_bytes: int | None = None  # GPU memory at peak; None on the CPU
+    parameters: dict[str, Any] = field(default_factory=dict)  # Implementation.parameters()
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ class Measured:
                        compile_train_s=self.prepared.compile_train_s)
         if self.finished is not None:
             row["peak_rss_bytes"] = self.finished.peak_rss_bytes
+            row["device_peak_bytes"] = self.finished.device_peak_bytes
+            if self.finished.parameters:
+                row["parameters"] = json.dumps(self.finished.parameters, sort_keys=True)
         return row
 
 

@@ -60,14 +60,17 @@ def skip_reason(config: Config, train_max_n: int | None) -> tuple[str, str] | No
     return None
 
 
-def groups(configs: list[Config]) -> list[list[Config]]:
-    """Configurations that differ only in the implementation, in the plan's order."""
+def groups(configs: list[Config], devices: list[str] | None = None) -> list[list[Config]]:
+    """Configurations that differ only in the implementation, in the plan's order, devices in
+    the order ``devices`` gives them (the plan's, though its first implementation may not
+    run on the first device: NumPy on ``cuda, cpu`` would otherwise put the CPU first)."""
     out: dict[tuple, list[Config]] = {}
     for config in configs:
         key = (config.device, config.dtype, config.d, config.size, config.op, config.steps,
                config.threads, config.seed)
         out.setdefault(key, []).append(config)
-    return list(out.values())
+    order = devices or list(dict.fromkeys(c.device for c in configs))
+    return sorted(out.values(), key=lambda group: order.index(group[0].device))
 
 
 class Session:
@@ -185,7 +188,7 @@ def run_sweep(configs: list[Config], folder: RunFolder, settings: Settings, time
     threads_seen: dict[str, dict[str, Any]] = {}
     for process in range(processes):
         try:
-            for group in groups(measured_here):
+            for group in groups(measured_here, list(dict.fromkeys(c.device for c in pending))):
                 if on_progress:
                     on_progress(f"{group[0].group_label} (process {process + 1} of "
                                 f"{processes})", 0)

@@ -168,6 +168,7 @@ class Runner:
             impl.prepare(problem)
             self.impls[impl_key] = impl
             self._limit_threads()  # after the framework's import, which may start pools
+        impl.reset_device_peak()
         bound_start = time.perf_counter()
         call = impl.bind(config["op"], problem.theta0, steps=config["steps"])
         bind_seconds = time.perf_counter() - bound_start
@@ -197,7 +198,8 @@ class Runner:
         wrong = shape_problem(config["op"], config["d"], config["steps"], impl, result)
         if wrong:
             return Finished(status="error", message=wrong, peak_rss_bytes=peak_memory(),
-                            threads=thread_report(self.threads), training=None)
+                            threads=thread_report(self.threads), training=None,
+                            **recorded_beside(impl))
         finite = all_finite(impl, result)
         training = None
         if config["op"] == "train":
@@ -210,7 +212,12 @@ class Runner:
         return Finished(status="ok" if finite else "nan",
                         message="" if finite else "the result holds NaN or inf",
                         peak_rss_bytes=peak_memory(), threads=thread_report(self.threads),
-                        training=training)
+                        training=training, **recorded_beside(impl))
+
+
+def recorded_beside(impl: Any) -> dict[str, Any]:
+    """The implementation's device memory peak and its own parameters, for ``Finished``."""
+    return {"device_peak_bytes": impl.device_peak_bytes(), "parameters": impl.parameters()}
 
 
 def limit_torch(threads: int) -> None:

@@ -85,7 +85,7 @@ def differences(a: Run, b: Run) -> list[str]:
     out = []
     ma, mb = a.machine, b.machine
     for key, label in (("host", "host"), ("cpu_model", "CPU"), ("cores_logical", "cores"),
-                       ("python", "Python")):
+                       ("python", "Python"), ("gpus", "GPU")):
         if ma.get(key) and mb.get(key) and ma.get(key) != mb.get(key):
             out.append(f"{label}: {ma.get(key)} vs {mb.get(key)}")
     va, vb = ma.get("versions") or {}, mb.get("versions") or {}

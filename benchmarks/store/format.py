@@ -19,7 +19,8 @@ COLUMNS = [
     "key", "impl", "method", "framework", "op", "problem", "n", "d", "dtype", "device",
     "threads", "steps", "status", "message", "median_s", "iqr_s", "q1_s", "q3_s", "min_s",
     "max_s", "mean_s", "std_s", "rounds", "processes", "loops", "noisy", "first_call_s",
-    "prepare_s", "compile_train_s", "peak_rss_bytes", "points_per_s", "gb_per_s", "bytes_read",
+    "prepare_s", "compile_train_s", "peak_rss_bytes", "device_peak_bytes", "parameters",
+    "points_per_s", "gb_per_s", "bytes_read",
     "floor_s", "samples_s", "sample_rounds", "sample_processes",
 ]
 RESULTS = "results.csv"

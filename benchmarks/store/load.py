@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # pandas is imported where a frame is built, not by the sweep
 
 NUMERIC = ["n", "d", "threads", "steps", "median_s", "iqr_s", "q1_s", "q3_s", "min_s", "max_s",
            "mean_s", "std_s", "rounds", "loops", "first_call_s", "prepare_s", "compile_train_s",
-           "peak_rss_bytes", "points_per_s", "gb_per_s", "bytes_read", "processes", "floor_s"]
+           "peak_rss_bytes", "device_peak_bytes", "points_per_s", "gb_per_s", "bytes_read",
+           "processes", "floor_s"]
 
 
 def read_metadata(folder: Path) -> dict[str, Any]:
@@ -166,7 +167,7 @@ def _pytest_row(bench: dict) -> dict:
         "rounds": stats["rounds"], "loops": stats.get("iterations", 1),
         "noisy": stats["median"] > 0 and stats["iqr"] / stats["median"] > 0.1,
         "first_call_s": None, "prepare_s": None, "compile_train_s": None,
-        "peak_rss_bytes": None, "points_per_s": None, "gb_per_s": None,
+        "peak_rss_bytes": None, "device_peak_bytes": None, "points_per_s": None, "gb_per_s": None,
         "bytes_read": info.get("bytes_read"),
         "samples_s": [float(v) for v in stats.get("data", [])],
     }

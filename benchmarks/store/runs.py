@@ -126,6 +126,29 @@ def _read_folder_extras(run: Run) -> None:
     else:
         run.notes.append(f"no {CHECK}: no correctness verdicts, training curves or Taylor "
                          "tests for this run")
+    if run.check is not None:
+        _merge_device_checks(run)
+
+
+def _merge_device_checks(run: Run) -> None:
+    """A sweep over several devices checks each (check-<device>.json): its verdicts join the
+    run's as "<name> (<device>)", and the run passes only if every device's check passed."""
+    assert run.check is not None
+    for path in sorted(run.path.glob(f"{Path(CHECK).stem}-*.json")):
+        device = path.stem.split("-", 1)[1]
+        try:
+            other = json.loads(path.read_text())
+            entries = other["implementations"]
+            if not isinstance(entries, list):
+                raise ValueError("no implementations list")
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+            run.notes.append(f"{path.name} is unreadable ({error}); no verdicts on {device}")
+            continue
+        run.check["implementations"] = [
+            *run.check["implementations"],
+            *({**e, "name": f"{e.get('name')} ({device})", "device": device}
+              for e in entries if isinstance(e, dict))]
+        run.check["passed"] = bool(run.check.get("passed")) and other.get("passed") is True
 
 
 def _pytest_metadata(path: Path) -> dict[str, Any]:

@@ -75,12 +75,24 @@ def _state(run: Run) -> str:
     return f"{status}" + (f" in {elapsed:.0f} s" if isinstance(elapsed, int | float) else "")
 
 
+def _gpus(run: Run) -> str:
+    """Model, memory and compute capability of each GPU, then driver and CUDA versions."""
+    devices = run.machine.get("gpus") or []
+    if not devices:
+        return "none"
+    models = ", ".join(f"{g.get('name', '?')} ({g.get('memory.total', '?')}, "
+                       f"compute {g.get('compute_cap', '?')})" for g in devices)
+    return (f"{models}; driver {devices[0].get('driver_version', '?')}, CUDA "
+            f"{run.machine.get('cuda_driver_version') or '?'}")
+
+
 RUN_FIELDS = (
     ("input", lambda r: str(r.path)),
     ("host", lambda r: r.host),
     ("CPU", lambda r: str(r.machine.get("cpu_model", "") or "")),
     ("cores", _cores),
     ("memory", _ram),
+    ("GPU", _gpus),
     ("OS", lambda r: str(r.machine.get("os", "") or "")),
     ("Python", lambda r: str(r.machine.get("python", "") or "")),
     ("versions", _versions),
