@@ -94,9 +94,13 @@ class JaxBase(Implementation):
             return "JAX sees no GPU (install a CUDA build of jaxlib)"
         return None
 
+    @property
+    def platform(self) -> str:
+        """JAX's name for the device's platform."""
+        return "gpu" if self.device == "cuda" else "cpu"
+
     def asarray(self, a: np.ndarray):
-        platform = "gpu" if self.device == "cuda" else "cpu"
-        return jax.device_put(a, jax.devices(platform)[0])
+        return jax.device_put(a, jax.devices(self.platform)[0])
 
     def to_numpy(self, a) -> np.ndarray:
         return np.asarray(a, dtype=np.float64)
@@ -104,13 +108,25 @@ class JaxBase(Implementation):
     def block(self, out):
         return jax.block_until_ready(out)
 
+    @property
+    def block_size(self) -> int | None:
+        """Blocks pay on a CPU (see the module docstring); a GPU fuses the plain form itself."""
+        return BLOCK if self.jit and self.device == "cpu" else None
+
+    def layout(self):
+        """The data as the compiled functions take them (a pytree of native arrays)."""
+        return tuple(self.asarray(a) for a in split(self.problem.x, self.problem.y,
+                                                    self.block_size))
+
+    def functions(self):
+        """(θ, data) -> loss and (θ, data) -> (loss, gradient), over ``layout``'s data."""
+        return total_loss, over_blocks(self.transform(loss))
+
     def compile(self, theta) -> None:
         eta = self.eta
-        # Blocks pay on a CPU (see the module docstring); a GPU fuses the plain form itself.
-        size = BLOCK if self.jit and self.device == "cpu" else None
-        self.data = tuple(self.asarray(a) for a in split(self.problem.x, self.problem.y, size))
-        del self.x, self.y  # the blocks replace them: one copy of the data, not two
-        value_and_grad = over_blocks(self.transform(loss))
+        self.data = self.layout()
+        del self.x, self.y  # the layout replaces them: one copy of the data, not two
+        total, value_and_grad = self.functions()
 
         def step(theta, data):
             return theta - eta * value_and_grad(theta, data)[1]
@@ -128,12 +144,11 @@ class JaxBase(Implementation):
         if self.jit:
             # jit's own dispatch (a C++ fast path; an AOT ``Compiled`` call is slower Python),
             # compiled here by one call each, so the first timed call is not a compile
-            self._loss, self._vg, self._step = (jax.jit(f) for f in (total_loss, value_and_grad,
-                                                                      step))
+            self._loss, self._vg, self._step = (jax.jit(f) for f in (total, value_and_grad, step))
             for fn in (self._loss, self._vg, self._step):
                 self.block(fn(*args))
         else:
-            self._loss, self._vg, self._step = total_loss, value_and_grad, step
+            self._loss, self._vg, self._step = total, value_and_grad, step
 
     def compile_train(self, theta, steps: int) -> None:
         if self.jit and steps not in self._trains:
