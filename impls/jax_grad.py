@@ -103,9 +103,13 @@ class JaxBase(Implementation):
             return "JAX sees no GPU (install a CUDA build of jaxlib)"
         return None
 
+    @property
+    def platform(self) -> str:
+        """JAX's name for the device's platform."""
+        return "gpu" if self.device == "cuda" else "cpu"
+
     def asarray(self, a: np.ndarray):
-        platform = "gpu" if self.device == "cuda" else "cpu"
-        return jax.device_put(a, jax.devices(platform)[0])
+        return jax.device_put(a, jax.devices(self.platform)[0])
 
     def to_numpy(self, a) -> np.ndarray:
         return np.asarray(a, dtype=np.float64)
@@ -118,17 +122,29 @@ class JaxBase(Implementation):
         so a worker's later, smaller configurations report its earlier peak."""
         if self.device == "cpu":
             return None
-        stats = jax.devices("gpu")[0].memory_stats() or {}
-        peak = stats.get("peak_bytes_in_use")
-        return int(peak) if peak is not None else None
+        peaks = [(d.memory_stats() or {}).get("peak_bytes_in_use") for d in jax.devices("gpu")]
+        known = [int(p) for p in peaks if p is not None]
+        return sum(known) if known else None  # summed over GPUs: jax-sharded uses them all
+
+    @property
+    def block_size(self) -> int | None:
+        """Blocks pay on a CPU (see the module docstring); a GPU fuses the plain form itself."""
+        return BLOCK if self.jit and self.device == "cpu" else None
+
+    def layout(self):
+        """The data as the compiled functions take them (a pytree of native arrays)."""
+        return tuple(self.asarray(a) for a in split(self.problem.x, self.problem.y,
+                                                    self.block_size))
+
+    def functions(self):
+        """(θ, data) -> loss and (θ, data) -> (loss, gradient), over ``layout``'s data."""
+        return total_loss, over_blocks(self.transform(loss))
 
     def compile(self, theta) -> None:
         eta = self.eta
-        # Blocks pay on a CPU (see the module docstring); a GPU fuses the plain form itself.
-        size = BLOCK if self.jit and self.device == "cpu" else None
-        self.data = tuple(self.asarray(a) for a in split(self.problem.x, self.problem.y, size))
-        del self.x, self.y  # the blocks replace them: one copy of the data, not two
-        value_and_grad = over_blocks(self.transform(loss))
+        self.data = self.layout()
+        del self.x, self.y  # the layout replaces them: one copy of the data, not two
+        total, value_and_grad = self.functions()
 
         def step(theta, data):
             return theta - eta * value_and_grad(theta, data)[1]
@@ -146,12 +162,11 @@ class JaxBase(Implementation):
         if self.jit:
             # jit's own dispatch (a C++ fast path; an AOT ``Compiled`` call is slower Python),
             # compiled here by one call each, so the first timed call is not a compile
-            self._loss, self._vg, self._step = (jax.jit(f) for f in (total_loss, value_and_grad,
-                                                                      step))
+            self._loss, self._vg, self._step = (jax.jit(f) for f in (total, value_and_grad, step))
             for fn in (self._loss, self._vg, self._step):
                 self.block(fn(*args))
         else:
-            self._loss, self._vg, self._step = total_loss, value_and_grad, step
+            self._loss, self._vg, self._step = total, value_and_grad, step
 
     def compile_train(self, theta, steps: int) -> None:
         if self.jit and steps not in self._trains:
