@@ -86,3 +86,20 @@ def test_bootstrap_interval_of_identical_ratios_is_a_point():
     assert bootstrap_median([np.full(10, 3.0), np.full(5, 3.0)]) == (3.0, 3.0)
     low, high = bootstrap_median([np.arange(1.0, 101.0)])
     assert low < 50.5 < high and high - low < 30
+
+
+def test_a_gpu_row_is_not_paired_with_the_cpu_baselines_rounds():
+    """GPU configurations run in rounds of their own: pairing round r with the CPU
+    baseline's round r would claim a drift cancellation that never happened."""
+    from benchmarks.report.analysis import speedups
+
+    base = result_row("numpy-manual", [[4e-4, 1e-4, 4e-4, 1e-4]])
+    cpu = result_row("torch-autograd", [[2e-4, 0.5e-4, 2e-4, 0.5e-4]])
+    gpu = {**result_row("torch-autograd", [[1e-4, 1e-4, 1e-4, 1e-4]]), "device": "cuda"}
+    frame = pd.DataFrame([{**r, "run": "a", "run_index": 0} for r in (base, cpu, gpu)])
+    out = speedups(frame).set_index(["impl", "device"])
+    paired = out.loc[("torch-autograd", "cpu")]
+    assert paired["speedup"] == pytest.approx(2.0) and paired["speedup_low"] == pytest.approx(2.0)
+    unpaired = out.loc[("torch-autograd", "cuda")]
+    assert unpaired["speedup"] == pytest.approx(2.5e-4 / 1e-4)  # median over median
+    assert math.isnan(unpaired["speedup_low"]) and math.isnan(unpaired["speedup_high"])

@@ -28,7 +28,9 @@ def speedups(frame: pd.DataFrame, baseline: str = BASELINE) -> pd.DataFrame:
     borrowed from another run gives a ratio of medians and no interval.
 
     The baseline is the same configuration in the same run (any device: NumPy runs on the
-    CPU); a run without it borrows it from the first run that has it (``baseline_run``).
+    CPU; a GPU row's rounds are not interleaved with the CPU baseline's, so it gets a ratio of
+    medians and no interval); a run without it borrows it from the first run that has it
+    (``baseline_run``).
     """
     frame = prepared(frame)
     config = ["op", "steps_key", *SIZE, "d", "dtype", "threads"]
@@ -49,7 +51,11 @@ def speedups(frame: pd.DataFrame, baseline: str = BASELINE) -> pd.DataFrame:
         if (row["run"], *key) in own:  # same run: within-round ratios and their interval
             base_row = own[(row["run"], *key)]
             source, median = row["run"], base_row["median_s"]
-            if ok:
+            if ok and base_row["device"] != row["device"]:
+                # another device's rows run in rounds of their own, not beside the
+                # baseline's: a ratio of medians, with no interval that claims pairing
+                value = median / row["median_s"]
+            elif ok:
                 paired = speedup_of(base_row, row)
                 value, low, high = (paired["speedup"], paired["speedup_low"],
                                     paired["speedup_high"])

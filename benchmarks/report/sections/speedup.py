@@ -55,6 +55,9 @@ def speedup_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
                "over processes and rounds]")
     if borrowed:
         caption += "; a run without the baseline: " + ", ".join(borrowed)
+    if (part["device"] != "cpu").any():
+        caption += ("; rows on another device than the baseline's ran in rounds of their own: "
+                    "a ratio of medians, without an interval")
     return grid.per_size(part, "speedup", f"{op_text(op, steps)}: speedup over {baseline}, "
                          f"{grid.where(d, dtype)} [×]", f"speedup-{op}-{steps}-d{d}-{dtype}",
                          cell, caption)
