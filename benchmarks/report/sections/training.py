@@ -28,7 +28,8 @@ def training_tables(runs: list[Run]) -> list[Table]:
         for r in training.agreement(run.path, run.frame.to_dict("records")):
             problem = size_text(r["problem"], r["n"]) + (f", d={r['d']}" if r["d"] > 1 else "")
             table.rows.append([
-                Cell(r["impl"]), *([Cell(run.label, kind="muted")] if multi else []),
+                Cell(r["impl"] + (f" ({r['device']})" if r["device"] != "cpu" else "")),
+                *([Cell(run.label, kind="muted")] if multi else []),
                 Cell(problem), Cell(r["dtype"]), Cell(str(r["steps"])),
                 Cell(seconds(r["time_per_step_s"]), r["time_per_step_s"]),
                 Cell(f"{r['initial_loss']:.6g}"), Cell(f"{r['final_loss']:.6g}"),
