@@ -117,6 +117,10 @@ class Implementation(ABC):
     def compile(self, theta: Any) -> None:
         """Ahead-of-time compilation for frameworks that compile; the default does nothing."""
 
+    def parameters(self) -> dict[str, Any]:
+        """Settings that shape this run beyond the configuration (devices, workers); recorded."""
+        return {}
+
     def compile_step(self, theta: Any) -> None:
         """Compile a fused update step ahead of its timed call (default: none)."""
 
