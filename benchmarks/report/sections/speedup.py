@@ -112,14 +112,14 @@ def speedup_vs_n(canvas: Canvas, grid: Grid, part: pd.DataFrame, op: str, steps:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
     title = f"{op_text(op, steps)}: speedup over {grid.baseline} vs N (d={d}, {dtype})"
     canvas.axes_text(ax, title, f"N, points{x_note(ok)}",
-                     f"{grid.baseline} time / time (log scale; > 1 is faster)")
+                     "speedup, > 1 is faster (log scale)")
     canvas.legends(fig, list(dict.fromkeys(impls)), list(dict.fromkeys(variants)),
                    [(Line2D([], [], color="0.35", linewidth=1.2), f"{grid.baseline} (1×)")])
     bare = ok[ok["speedup_low"].isna()]
     caption = ("Median of within-round ratios (rounds interleaved, so the machine's drift "
                "cancels); the error bars span the 95% bootstrap interval over processes and "
-               "rounds. Bars that do not reach the line at 1 are differences the rounds "
-               "can tell apart.")
+               "rounds; a bar that does not cross 1× is a difference the rounds can tell "
+               "apart.")
     if not bare.empty:
         caption += (f" {len(bare)} point(s) have no bar: a ratio of medians, the baseline "
                     "measured in another run or without round indices.")
