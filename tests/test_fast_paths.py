@@ -103,6 +103,37 @@ def test_numba_threads_split_the_sum_without_changing_it(d):
     against_reference(problem, theta, value, grad)
 
 
+def test_numba_runs_the_serial_kernel_below_two_chunks_worth(monkeypatch):
+    numba_fused = pytest.importorskip("impls.numba_fused")
+    chunk = numba_fused.MIN_CHUNK
+    assert numba_fused.chunks_for(2 * chunk - 1, 4) == 1
+    assert numba_fused.chunks_for(2 * chunk, 4) == 2
+    assert numba_fused.chunks_for(100 * chunk, 4) == 4
+    assert numba_fused.chunks_for(100 * chunk, 1) == 1
+    ran = []
+    kernels = {name: getattr(numba_fused, name) for name in ("serial", "parallel")}
+    for name, kernel in kernels.items():
+        monkeypatch.setattr(numba_fused, name, lambda *a, _k=kernel, _n=name: (
+            ran.append(_n), _k(*a))[1])
+    monkeypatch.setattr(numba_fused.numba, "get_num_threads", lambda: 4)
+    theta = np.array([0.4, -1.1])
+    results = {}
+    for n in (5, 1000, 2 * chunk - 1, 3 * chunk + 7):
+        impl = registry.get("numba-fused")()
+        impl.prepare(synthetic(n, 1, seed=11))
+        ran.clear()
+        results[n] = impl.value_and_grad(theta)
+        expected = "serial" if n < 2 * chunk else "parallel"
+        assert ran == [expected], n
+        assert impl.parameters() == {"threads_used": 1 if n < 2 * chunk else 3,
+                                     "min_chunk": chunk}
+        # the other path gives the same gradient to round-off
+        impl.threads = 3 if expected == "serial" else 1
+        value, grad = impl.value_and_grad(theta)
+        assert value == pytest.approx(results[n][0], rel=1e-13)
+        np.testing.assert_allclose(grad, results[n][1], rtol=1e-12)
+
+
 def test_numba_exp_is_within_an_ulp_down_to_the_subnormals():
     numba_fused = pytest.importorskip("impls.numba_fused")
     exp = numba_fused.numba.njit(lambda a: numba_fused.exp_nonpositive(a))

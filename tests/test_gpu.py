@@ -105,17 +105,15 @@ def test_a_device_that_does_not_exist_is_one_line_and_exit_2():
 
 
 def test_device_checks_join_the_run_as_their_own_rows(tmp_path):
+    from types import SimpleNamespace
+
     from benchmarks.store.runs import _merge_device_checks
 
-    class FakeRun:
-        path = tmp_path
-        notes: list[str] = []
-        check = {"implementations": [{"name": "torch-autograd", "status": "pass"}],
-                 "passed": True}
+    run = SimpleNamespace(path=tmp_path, notes=[], check={
+        "implementations": [{"name": "torch-autograd", "status": "pass"}], "passed": True})
 
     (tmp_path / "check-cuda.json").write_text(json.dumps(
         {"implementations": [{"name": "torch-autograd", "status": "fail"}], "passed": False}))
-    run = FakeRun()
     _merge_device_checks(run)
     names = [(e["name"], e["status"]) for e in run.check["implementations"]]
     assert names == [("torch-autograd", "pass"), ("torch-autograd (cuda)", "fail")]

@@ -235,7 +235,8 @@ def test_report_writes_markdown_html_and_plots(reported):
     slugs = {p.stem for p in (reported / "plots").glob("*.png")}
     assert slugs == {"time-loss-0-d1-float64", "time-value_and_grad-0-d1-float64",
                      "ratio-d1-float64", "gbs-loss-0-d1-float64",
-                     "gbs-value_and_grad-0-d1-float64", "training-loss", "taylor"}
+                     "gbs-value_and_grad-0-d1-float64", "training-loss", "taylor",
+                     "speedup-loss-0-d1-float64", "speedup-value_and_grad-0-d1-float64"}
     for slug in slugs:
         assert (reported / "plots" / f"{slug}.png").stat().st_size > 20_000
         assert (reported / "plots" / f"{slug}.svg").stat().st_size > 20_000
@@ -257,7 +258,7 @@ def test_html_report_loads_in_chromium_without_errors(reported, tmp_path):
     figures = len(list((reported / "plots").glob("*.svg")))
     runs_part, _, explain = dom.partition('<section id="explain">')
     assert runs_part.count("<table") == tables > 10
-    assert len(re.findall(r"<figure[^>]*><svg", runs_part)) == figures == 7
+    assert len(re.findall(r"<figure[^>]*><svg", runs_part)) == figures == 9
     # the Explain section: its tables, and one inline figure per SVG drawn for it
     explained = len(list((reported / "plots" / "explain").glob("*.svg")))
     assert explain.count("<table") >= 5

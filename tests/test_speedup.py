@@ -103,3 +103,68 @@ def test_a_gpu_row_is_not_paired_with_the_cpu_baselines_rounds():
     unpaired = out.loc[("torch-autograd", "cuda")]
     assert unpaired["speedup"] == pytest.approx(2.5e-4 / 1e-4)  # median over median
     assert math.isnan(unpaired["speedup_low"]) and math.isnan(unpaired["speedup_high"])
+
+
+# ------------------------------------------------------------ the figure
+
+
+def drawn_figure(frame: pd.DataFrame, folder) -> tuple:
+    """The speedup figure of ``frame`` (loss, d=1, float64), and the Figure it saved."""
+    from benchmarks.report.figures import Canvas
+    from benchmarks.report.frame import prepare
+    from benchmarks.report.grid import Grid
+    from benchmarks.report.sections import speedup
+
+    grid = Grid([], prepare(frame))
+    canvas = Canvas(grid, folder)
+    saved = {}
+    original = canvas.save
+
+    def keep(fig, *args):
+        saved["fig"] = fig
+        return original(fig, *args)
+
+    canvas.save = keep
+    (plot,) = speedup.figures(grid, canvas)
+    return plot, saved["fig"], grid.speed
+
+
+def test_speedup_figure_draws_each_interval_from_the_data(tmp_path):
+    rng = np.random.default_rng(5)
+    rows = []
+    for n, factor, spread in ((100, 2.0, 0.02), (1000, 4.0, 0.3), (10000, 8.0, 0.05)):
+        base = [list(1e-4 * (1 + 0.01 * rng.standard_normal(30))) for _ in range(3)]
+        fast = [[t / factor * (1 + spread * rng.standard_normal()) for t in p] for p in base]
+        rows += [result_row("numpy-manual", base, n), result_row("x", fast, n)]
+    rows.append(result_row("numpy-manual", [[2e-4] * 3], 100000, indices=False))
+    rows.append(result_row("x", [[1e-5] * 3], 100000, indices=False))  # no pairs, no bar
+    plot, fig, speed = drawn_figure(pd.DataFrame(rows), tmp_path)
+    assert plot.slug == "speedup-loss-0-d1-float64" and plot.section == "speedup"
+    assert plot.png.stat().st_size > 20_000 and plot.svg.stat().st_size > 20_000
+    assert "1 point(s) have no bar" in plot.caption
+    (ax,) = fig.axes
+    bars = [c for c in ax.collections if len(c.get_segments()) > 0]
+    (segments,) = [b.get_segments() for b in bars]
+    drawn = sorted((float(s[0][0]), float(min(s[:, 1])), float(max(s[:, 1]))) for s in segments)
+    x = speed[speed["impl"] == "x"].sort_values("n")
+    expected = [(float(r.n), r.speedup_low, r.speedup_high) for r in x.itertuples()
+                if not math.isnan(r.speedup_low)]
+    assert np.array(drawn) == pytest.approx(np.array(expected))
+    assert len(drawn) == 3  # the baseline is the reference line, not a series with bars
+    widths = {n: math.log(high / low) for n, low, high in drawn}
+    assert widths[1000] > 2 * widths[100]  # the noisy size gets the wide bar
+    (line,) = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 4]
+    assert list(line.get_ydata()) == pytest.approx(list(x["speedup"]))
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+
+
+def test_no_speedup_figure_without_a_baseline(tmp_path):
+    from benchmarks.report.figures import Canvas
+    from benchmarks.report.frame import prepare
+    from benchmarks.report.grid import Grid
+    from benchmarks.report.sections import speedup
+
+    frame = pd.DataFrame([result_row("x", [[1.0, 2.0]], n) for n in (100, 1000)])
+    grid = Grid([], prepare(frame))
+    assert speedup.figures(grid, Canvas(grid, tmp_path)) == []
+    assert not list(tmp_path.iterdir())

@@ -6,7 +6,14 @@ import os
 
 import pytest
 
-from benchmarks.measure.supervisor import THREAD_VARIABLES, cpus_for, worker_environment
+from benchmarks.measure.supervisor import (
+    THREAD_VARIABLES,
+    Pool,
+    WorkerError,
+    cpus_for,
+    spare_cpus,
+    worker_environment,
+)
 
 
 def test_every_pool_gets_the_thread_count_and_idle_pools_sleep():
@@ -27,6 +34,41 @@ def test_workers_are_pinned_to_n_distinct_cpus():
     if hasattr(os, "sched_getaffinity"):
         cpus = worker_environment(1)["UPDATEBENCH_CPUS"].split(",")
         assert len(cpus) == 1
+
+
+def test_the_supervisor_gets_the_cpus_no_worker_uses():
+    assert spare_cpus(1, [0, 1]) == [0]
+    assert spare_cpus(2, [0, 1]) == []  # no spare CPU: the supervisor stays unpinned
+    assert spare_cpus(2, [0, 1, 2, 3]) == [0, 1]
+    assert spare_cpus(8, [0, 1]) == []
+    # workers take their CPUs from the set given, not from a supervisor already pinned
+    assert worker_environment(1, [0, 1, 2, 3])["UPDATEBENCH_CPUS"] == "3"
+    assert worker_environment(2, [4, 5, 6])["UPDATEBENCH_CPUS"] == "5,6"
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs two CPUs")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_pool_pins_the_supervisor_apart_from_its_workers_and_unpins_it(threads):
+    before = os.sched_getaffinity(0)
+    allowed = sorted(before)
+    pool = Pool(threads)
+    try:
+        worker = pool.get("numpy-manual")
+        with pytest.raises(WorkerError, match="unknown request"):
+            worker.request({"kind": "nothing"}, 60)  # answered after the worker pinned itself
+        mine, its = os.sched_getaffinity(0), os.sched_getaffinity(worker.process.pid)
+        assert its == set(cpus_for(threads, allowed))
+        spare = set(spare_cpus(threads, allowed))
+        assert mine == (spare or before) and not (spare & its)
+        # a worker started while the supervisor is pinned still gets the workers' CPUs
+        second = pool.get("python-loop")
+        with pytest.raises(WorkerError, match="unknown request"):
+            second.request({"kind": "nothing"}, 60)
+        assert os.sched_getaffinity(second.process.pid) == its
+    finally:
+        pool.stop()
+    assert os.sched_getaffinity(0) == before
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,

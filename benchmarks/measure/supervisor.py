@@ -44,8 +44,19 @@ def cpus_for(threads: int, allowed: list[int]) -> list[int]:
     return allowed[-threads:] if threads <= len(allowed) else allowed
 
 
-def worker_environment(threads: int) -> dict[str, str]:
-    """Every framework's thread count fixed before it is imported, and the CPUs to pin to."""
+def spare_cpus(threads: int, allowed: list[int]) -> list[int]:
+    """The CPUs no worker is pinned to (none when the workers take them all)."""
+    used = set(cpus_for(threads, allowed))
+    return [c for c in allowed if c not in used]
+
+
+def allowed_cpus() -> list[int]:
+    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+
+
+def worker_environment(threads: int, allowed: list[int] | None = None) -> dict[str, str]:
+    """Every framework's thread count fixed before it is imported, and the CPUs to pin to
+    (``threads`` of ``allowed``, by default the CPUs this process may use)."""
     env = dict(os.environ)
     for name in THREAD_VARIABLES:
         env[name] = str(threads)
@@ -64,9 +75,9 @@ def worker_environment(threads: int) -> dict[str, str]:
         for name, value in IDLE_SLEEP.items():
             env.setdefault(name, value)
     env["UPDATEBENCH_THREADS"] = str(threads)
-    if hasattr(os, "sched_getaffinity"):
-        cpus = cpus_for(threads, sorted(os.sched_getaffinity(0)))
-        env["UPDATEBENCH_CPUS"] = ",".join(str(c) for c in cpus)
+    allowed = allowed_cpus() if allowed is None else allowed
+    if allowed:
+        env["UPDATEBENCH_CPUS"] = ",".join(str(c) for c in cpus_for(threads, allowed))
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -74,14 +85,14 @@ def worker_environment(threads: int) -> dict[str, str]:
 class Worker:
     """One worker process for one implementation."""
 
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, allowed: list[int] | None = None) -> None:
         self.threads = threads
         read_fd, write_fd = os.pipe()
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.measure.worker", str(write_fd)],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.stderr,
-            pass_fds=(write_fd,), env=worker_environment(threads), text=True,
+            pass_fds=(write_fd,), env=worker_environment(threads, allowed), text=True,
         )
         os.close(write_fd)
         self.replies: queue.Queue[str | None] = queue.Queue()
@@ -144,17 +155,39 @@ class Worker:
 
 
 class Pool:
-    """A live worker per implementation, started on first use, replaced once it is lost."""
+    """A live worker per implementation, started on first use, replaced once it is lost.
+
+    While it has workers, the supervisor (this process, and the reader threads it starts
+    then) runs on the CPUs no worker is pinned to, where there are any: its wake-ups
+    between rounds (reading a reply, starting the next round) then never take a worker's
+    core. With ``threads`` equal to the CPUs there is no spare one and it stays unpinned;
+    it blocks in ``read`` and a timed lock wait while a round runs, never polling.
+    """
 
     def __init__(self, threads: int) -> None:
         self.threads = threads
         self.workers: dict[str, Worker] = {}
+        self.allowed: list[int] | None = None  # this process's CPUs before it was pinned
 
     def get(self, impl: str) -> Worker:
         worker = self.workers.get(impl)
         if worker is None or not worker.alive:
-            worker = self.workers[impl] = Worker(self.threads)
+            self._pin_self()
+            worker = self.workers[impl] = Worker(self.threads, self.allowed)
         return worker
+
+    def _pin_self(self) -> None:
+        if self.allowed is not None or not hasattr(os, "sched_setaffinity"):
+            return
+        self.allowed = allowed_cpus()
+        spare = spare_cpus(self.threads, self.allowed)
+        if spare:
+            os.sched_setaffinity(0, spare)
+
+    def _unpin_self(self) -> None:
+        if self.allowed is not None:
+            os.sched_setaffinity(0, self.allowed)
+            self.allowed = None
 
     def drop(self, impl: str) -> None:
         worker = self.workers.pop(impl, None)
@@ -164,3 +197,4 @@ class Pool:
     def stop(self) -> None:
         for impl in list(self.workers):
             self.drop(impl)
+        self._unpin_self()

@@ -25,6 +25,7 @@ SECTION_TITLES = {
     "throughput": "Throughput",
     "scaling": "Growth with the parameter count d",
     "training": "Training runs",
+    "threads": "Threads that cost time",
     "compare": "Comparison",
 }
 SECTIONS = tuple(s for s in SECTION_TITLES if s != "compare")  # what `report --tables` offers

@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tables", metavar="LIST", default=None,
                         help="sections shown in the terminal, comma-separated, among runs, "
                         "check, time, speedup, ratio, crossover, compile, memory, throughput, "
-                        "scaling, training "
+                        "scaling, training, threads "
                         "(default all; the files always have all)")
     parser.add_argument("--no-plots", action="store_true", help="skip the figures (faster)")
     parser.add_argument("--quiet", action="store_true", help="no tables in the terminal")

@@ -25,6 +25,7 @@ from benchmarks.report.sections import (
     ratio,
     scaling,
     speedup,
+    threads,
     throughput,
     times,
     training,
@@ -55,7 +56,7 @@ __all__ = [
 
 # in the order of cells.SECTION_TITLES
 ORDER = (runs_section, check, times, speedup, ratio, crossover_section, compiling, memory,
-         throughput, scaling, training)
+         throughput, scaling, training, threads)
 
 
 def build(grid: Grid) -> list[Table]:

@@ -1,14 +1,22 @@
-"""Section "speedup": baseline median / median, per implementation × size."""
+"""Section "speedup": baseline median / median, per implementation × size, and its figures.
+
+The figures plot each implementation's speedup against N on log–log axes with the 95%
+bootstrap interval of the within-round ratios as error bars (``report.speedup``), one per
+operation, so a reader sees at a glance which differences the rounds can tell apart.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from benchmarks.report.cells import Cell, Table, status_cell
+from benchmarks.report.figures import Canvas, Plot, failures_note, x_note
 from benchmarks.report.format import number, op_text
+from benchmarks.report.frame import SERIES, in_table_order
 from benchmarks.report.grid import Grid
 
 
@@ -61,3 +69,62 @@ def speedup_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
     return grid.per_size(part, "speedup", f"{op_text(op, steps)}: speedup over {baseline}, "
                          f"{grid.where(d, dtype)} [×]", f"speedup-{op}-{steps}-d{d}-{dtype}",
                          cell, caption)
+
+
+def figures(grid: Grid, canvas: Canvas) -> list[Plot]:
+    plots = [speedup_vs_n(canvas, grid, grid.of_op(sub, op, steps), op, steps, d, dtype)
+             for d, dtype, sub in grid.curve_groups() for op, steps in grid.ops(sub)]
+    return [p for p in plots if p is not None]
+
+
+def speedup_vs_n(canvas: Canvas, grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
+                 dtype: str) -> Plot | None:
+    """Speedup over the baseline vs N, log–log, error bars from the bootstrap interval.
+
+    The baseline's own series (1 everywhere) is drawn as the reference line at 1 instead.
+    A point without an interval (baseline borrowed from another run) is drawn bare.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter
+
+    ok = part[(part["status"] == "ok") & part["speedup"].notna() & (part["speedup"] > 0)]
+    ok = in_table_order(ok[~((ok["impl"] == grid.baseline) & (ok["baseline_run"] == ok["run"]))])
+    if ok.empty:
+        return None
+    fig, ax = canvas.figure()
+    ax.axhline(1, color="0.35", linewidth=1.2, zorder=1)
+    impls, variants = [], []
+    for key, group in ok.groupby(SERIES, sort=False):
+        run, device, threads, impl = key
+        group = group.sort_values("n")
+        style, variant = canvas.style.impl(impl), (run, device, threads)
+        value = group["speedup"].to_numpy(float)
+        low, high = group["speedup_low"].to_numpy(float), group["speedup_high"].to_numpy(float)
+        ax.plot(group["n"], value, linestyle=canvas.style.line(variant), linewidth=1.4,
+                markersize=5, **style)
+        has = np.isfinite(low) & np.isfinite(high)
+        if has.any():  # the interval may sit off its median: clip, never a negative bar
+            ax.errorbar(group["n"].to_numpy()[has], value[has],
+                        yerr=[np.maximum(value - low, 0)[has], np.maximum(high - value, 0)[has]],
+                        fmt="none", ecolor=style["color"], elinewidth=1.3, capsize=3.5,
+                        alpha=0.85)
+        impls.append(impl)
+        variants.append(variant)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+    title = f"{op_text(op, steps)}: speedup over {grid.baseline} vs N (d={d}, {dtype})"
+    canvas.axes_text(ax, title, f"N, points{x_note(ok)}",
+                     "speedup, > 1 is faster (log scale)")
+    canvas.legends(fig, list(dict.fromkeys(impls)), list(dict.fromkeys(variants)),
+                   [(Line2D([], [], color="0.35", linewidth=1.2), f"{grid.baseline} (1×)")])
+    bare = ok[ok["speedup_low"].isna()]
+    caption = ("Median of within-round ratios (rounds interleaved, so the machine's drift "
+               "cancels); the error bars span the 95% bootstrap interval over processes and "
+               "rounds; a bar that does not cross 1× is a difference the rounds can tell "
+               "apart.")
+    if not bare.empty:
+        caption += (f" {len(bare)} point(s) have no bar: a ratio of medians, the baseline "
+                    "measured in another run or without round indices.")
+    return canvas.save(fig, f"speedup-{op}-{steps}-d{d}-{dtype}", title,
+                       caption + failures_note(part), "speedup")
