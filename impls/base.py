@@ -114,6 +114,10 @@ class Implementation(ABC):
         self.compile(self.asarray(problem.theta0))
         self.prepare_seconds = time.perf_counter() - start
 
+    def parameters(self) -> dict[str, Any]:
+        """Settings that shape this run beyond the configuration (devices, workers); recorded."""
+        return {}
+
     def compile(self, theta: Any) -> None:
         """Ahead-of-time compilation for frameworks that compile; the default does nothing."""
 
