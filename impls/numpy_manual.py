@@ -89,15 +89,24 @@ class Blocked:
         np.subtract(r, piece.y, out=r)
         return r
 
-    def loss(self, theta: np.ndarray):
+    def squares(self, theta: np.ndarray) -> float:
+        """Σ r² in float64: the loss's sum, before halving and rounding to the data's dtype."""
         total = 0.0
         for piece in self.pieces:
             r = self.residual(self.pre_activation(theta, piece), piece, False)
             total += float(np.dot(r, r))
-        return self.dtype.type(0.5 * total)
+        return total
+
+    def loss(self, theta: np.ndarray):
+        return self.dtype.type(0.5 * self.squares(theta))
 
     def value_and_grad(self, theta: np.ndarray):
-        """Sums in float64 (Python floats for d = 1: less per-call overhead at small N)."""
+        total, grad = self.sums(theta)
+        return self.dtype.type(0.5 * total), np.array(grad, dtype=self.dtype)
+
+    def sums(self, theta: np.ndarray) -> tuple[float, list[float]]:
+        """Σ r² and the gradient's sums in float64, unrounded: what a caller that splits the
+        data adds up (Python floats for d = 1: less per-call overhead at small N)."""
         total, slope_w, slope_b = 0.0, 0.0, 0.0
         matrix = np.zeros(self.d) if self.x1 is None else None
         for piece in self.pieces:
@@ -109,8 +118,7 @@ class Blocked:
             else:
                 matrix += delta @ piece.x
             slope_b += float(delta.sum())
-        grad = [slope_w, slope_b] if matrix is None else [*matrix, slope_b]
-        return self.dtype.type(0.5 * total), np.array(grad, dtype=self.dtype)
+        return total, [slope_w, slope_b] if matrix is None else [*matrix.tolist(), slope_b]
 
     def shifted_losses(self, theta: np.ndarray, shifts: np.ndarray) -> tuple[float, np.ndarray]:
         """L(θ) and L(θ + shifts[k, j]·e_j) for every k, j, in one pass over the data.

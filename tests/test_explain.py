@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -64,7 +65,7 @@ def test_taylor_errors_shrink_as_eta_squared_and_cubed(name):
     # and the ratio tends to 4 as η shrinks (the next term is O(η) smaller): how close it is
     # at the largest η depends on the data, its approach does not
     gaps = [abs(r["first"] - 4.0) for r in ratios]
-    assert all(small < large for small, large in zip(gaps, gaps[1:], strict=False))
+    assert all(small < large for small, large in itertools.pairwise(gaps))
     usable = [r for r, row in zip(ratios, rows[1:], strict=True) if row.second_error > 1e-13]
     assert len(usable) >= 3
     for r in usable:
