@@ -72,3 +72,15 @@ def test_the_section_is_part_of_the_report():
             parallel_row("dask-manual", 10**6, 250, 2, "two")]
     built = report_tables.build(grid_of(rows))
     assert any(t.section == "parallel" for t in built)
+
+
+def test_the_figure_has_a_line_per_implementation_and_size(tmp_path):
+    from benchmarks.report.figures import Canvas
+
+    rows = [parallel_row("dask-manual", n, us, workers, f"w{workers}")
+            for n, base in ((10**6, 400), (10**7, 4000)) for workers, us in
+            ((1, base), (2, base / 1.8), (4, base / 3))]
+    grid = grid_of(rows)
+    (plot,) = parallel.figures(grid, Canvas(grid, tmp_path))
+    assert plot.section == "parallel" and plot.png.is_file() and plot.svg.is_file()
+    assert "vs workers" in plot.title

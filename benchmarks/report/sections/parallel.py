@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.report.cells import Cell, Table, status_cell, time_cell
+from benchmarks.report.figures import Canvas, Plot, time_formatter
 from benchmarks.report.format import number, op_text, per_text, size_text, time_unit
 from benchmarks.report.grid import Grid
 
@@ -56,14 +57,47 @@ def counted(frame: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def tables(grid: Grid) -> list[Table]:
+def parts(grid: Grid) -> list[tuple[int, str, str, int, pd.DataFrame]]:
+    """(d, dtype, op, steps, rows) of every operation measured with two counts or more."""
     rows = counted(grid.frame)
-    out = []
-    for (d, dtype, op, steps), part in rows.groupby(["d", "dtype", "op", "steps_key"],
-                                                    sort=True):
-        if part["parallel_count"].nunique() >= 2:  # one count alone shows no trend
-            out.append(table(part, int(d), str(dtype), str(op), int(steps)))
-    return out
+    return [(int(d), str(dtype), str(op), int(steps), part)
+            for (d, dtype, op, steps), part in rows.groupby(["d", "dtype", "op", "steps_key"],
+                                                            sort=True)
+            if part["parallel_count"].nunique() >= 2]  # one count alone shows no trend
+
+
+def tables(grid: Grid) -> list[Table]:
+    return [table(part, d, dtype, op, steps) for d, dtype, op, steps, part in parts(grid)]
+
+
+def figures(grid: Grid, canvas: Canvas) -> list[Plot]:
+    return [p for d, dtype, op, steps, part in parts(grid)
+            if (p := figure(canvas, part, d, dtype, op, steps)) is not None]
+
+
+def figure(canvas: Canvas, part: pd.DataFrame, d: int, dtype: str, op: str,
+           steps: int) -> Plot | None:
+    """Time against the count, one line per implementation and size (log-log)."""
+    from matplotlib.ticker import FuncFormatter
+
+    ok = part[part["status"] == "ok"].sort_values(["impl_order", "size_order"], kind="stable")
+    if ok.empty:
+        return None
+    key = str(part["parallel_key"].iloc[0])
+    fig, ax = canvas.figure()
+    for (impl, problem, n), line in ok.groupby(["impl", "problem", "n"], sort=False):
+        line = line.sort_values("parallel_count").drop_duplicates("parallel_count", keep="last")
+        ax.plot(line["parallel_count"], line["median_s"], linewidth=1.6, markersize=5,
+                label=f"{impl}, {size_text(str(problem), int(n))}",
+                **canvas.style.impl(str(impl)))
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(time_formatter))
+    title = f"{op_text(op, steps)}: time per {per_text(op)} vs {key} (d={d}, {dtype})"
+    canvas.axes_text(ax, title, key, f"median time per {per_text(op)} (log scale)")
+    fig.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+    return canvas.save(fig, f"parallel-{op}-{steps}-d{d}-{dtype}", title,
+                       f"Median over rounds, runs that record their {key}.", "parallel")
 
 
 def table(part: pd.DataFrame, d: int, dtype: str, op: str, steps: int) -> Table:
