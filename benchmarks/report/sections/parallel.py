@@ -21,6 +21,7 @@ from benchmarks.report.format import number, op_text, per_text, size_text, time_
 from benchmarks.report.grid import Grid
 
 KEYS = ("workers", "devices")  # the parameters that count parallel parts, in this order
+LINES = ("-", "--", ":", "-.")  # one line style per size
 
 
 def parameters_of(value: Any) -> dict[str, Any]:
@@ -78,21 +79,26 @@ def figures(grid: Grid, canvas: Canvas) -> list[Plot]:
 def figure(canvas: Canvas, part: pd.DataFrame, d: int, dtype: str, op: str,
            steps: int) -> Plot | None:
     """Time against the count, one line per implementation and size (log-log)."""
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     ok = part[part["status"] == "ok"].sort_values(["impl_order", "size_order"], kind="stable")
     if ok.empty:
         return None
     key = str(part["parallel_key"].iloc[0])
     fig, ax = canvas.figure()
+    size_styles = {size: LINES[i % len(LINES)] for i, size in
+                   enumerate(dict.fromkeys(zip(ok["problem"], ok["n"], strict=True)))}
     for (impl, problem, n), line in ok.groupby(["impl", "problem", "n"], sort=False):
         line = line.sort_values("parallel_count").drop_duplicates("parallel_count", keep="last")
         ax.plot(line["parallel_count"], line["median_s"], linewidth=1.6, markersize=5,
                 label=f"{impl}, {size_text(str(problem), int(n))}",
-                **canvas.style.impl(str(impl)))
+                **{**canvas.style.impl(str(impl)), "linestyle": size_styles[(problem, n)]})
+    counts = sorted(ok["parallel_count"].unique())
     ax.set_xscale("log", base=2)
+    ax.set_xticks(counts, [str(c) for c in counts])
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(time_formatter))
+    ax.yaxis.set_minor_formatter(NullFormatter())
     title = f"{op_text(op, steps)}: time per {per_text(op)} vs {key} (d={d}, {dtype})"
     canvas.axes_text(ax, title, key, f"median time per {per_text(op)} (log scale)")
     fig.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
