@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from concurrent.futures import CancelledError
 from typing import Any
 
 import dask.array as da
@@ -150,6 +151,11 @@ class DaskManual(Implementation):
         self.problem, self.eta, self.dtype = problem, problem.eta, np.dtype(problem.dtype)
         self.workers = len(self.client.scheduler_info()["workers"])
         self.sizes = chunk_sizes(problem.n, self.workers)
+        self.place(problem)
+        self.prepare_seconds = time.perf_counter() - start
+
+    def place(self, problem: Problem) -> None:
+        """Put the data on the workers: made there from the seed, or scattered to them."""
         if seeded(problem):
             spec = problem.spec
             assert spec is not None and spec.n is not None
@@ -167,7 +173,6 @@ class DaskManual(Implementation):
 
         with self.client.as_current():
             wait(data)  # persisted or scattered: on the workers before anything is timed
-        self.prepare_seconds = time.perf_counter() - start
 
     def parameters(self) -> dict[str, Any]:
         return {"workers": self.workers,
@@ -185,7 +190,15 @@ class DaskManual(Implementation):
         return np.ascontiguousarray(a)  # θ stays on the client; the data are on the workers
 
     def _sums(self, theta: np.ndarray, with_grad: bool) -> np.ndarray:
-        return self.client.compute(summed(self.data, theta, with_grad)).result()
+        try:
+            return self.client.compute(summed(self.data, theta, with_grad)).result()
+        except CancelledError:
+            # a dead worker took scattered chunks with it (generated ones Dask remakes):
+            # this call fails, and the data are placed again for the next one
+            assert self.problem is not None
+            self.place(self.problem)
+            raise RuntimeError("a Dask worker holding data scattered from the client was "
+                               "lost during the call; the data were scattered again") from None
 
     def train_native(self, theta: np.ndarray, steps: int):
         """One chunk: the whole loop in one task on its worker (the workers need not meet

@@ -140,6 +140,25 @@ def test_a_worker_killed_mid_gradient_is_retried(monkeypatch):
     assert pids[busy] not in client.run(os.getpid).values()
 
 
+def test_scattered_data_lost_with_a_worker_fail_that_call_and_come_back(monkeypatch):
+    """Data sent from the client cannot be remade: the call fails in one line, the data are
+    scattered again, and the next call is right."""
+    problem = synthetic(500, 1, seed=3)
+    monkeypatch.setattr(dask_manual, "MIN_CHUNK_POINTS", 16)
+    impl = prepared(problem)
+    client = impl.client
+    if len(client.scheduler_info()["workers"]) < 2:
+        pytest.skip("needs two Dask workers")
+    pids = client.run(os.getpid)
+    os.kill(next(iter(pids.values())), signal.SIGKILL)
+    with pytest.raises(RuntimeError, match="scattered again"):
+        for _ in range(50):  # until the scheduler has noticed the death
+            impl.value_and_grad(THETA[:2])
+            time.sleep(0.1)
+    client.wait_for_workers(2, timeout=60)
+    assert_close(impl, problem, THETA[:2])
+
+
 def test_an_unreachable_scheduler_is_refused_quickly(monkeypatch):
     monkeypatch.setenv(dask_cluster.SCHEDULER, "tcp://127.0.0.1:9")
     start = time.monotonic()
