@@ -91,7 +91,7 @@ def local_cluster(workers: int, memory_limit: str | int = "auto") -> Any:
     from distributed import LocalCluster
 
     return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                        memory_limit=memory_limit, dashboard_address=None,
+                        memory_limit=memory_limit, dashboard_address=":0",  # any free port
                         silence_logs=logging.ERROR)
 
 

@@ -1,7 +1,7 @@
 """The manual gradient as a sum of per-chunk gradients over a Dask array: data-parallel.
 
-Each chunk's loss and gradient sums are numpy-manual's (``Blocked.sums``: the same one-exp,
-overflow-safe formulas, in float64), and the chunks' sums are added by a tree reduction
+Each chunk's loss and gradient are numpy-manual's (``Blocked.value_and_grad`` unrounded: the
+same one-exp, overflow-safe formulas, summed in float64), and a tree reduction adds the chunks'
 (``sum(split_every=...)``), so no task ever holds more than one chunk or a few partial sums.
 The data live on the workers as one array of shape (d + 1, N) (rows x_1..x_d, then y), so a
 chunk's x and y are views of one block. A synthetic problem is generated there chunk by chunk
@@ -77,13 +77,13 @@ def scattered_blocks(client: Any, x: np.ndarray, y: np.ndarray, sizes: tuple[int
 
 
 def _block_sums(block: np.ndarray, theta: np.ndarray, with_grad: bool) -> np.ndarray:
-    """[Σr², Σ∂/∂w_j..., Σ∂/∂b] of one chunk in float64, as a column (loss only: [Σr²])."""
+    """[L, ∂L/∂w_j..., ∂L/∂b] of one chunk in float64, as a column (loss only: [L])."""
     d = block.shape[0] - 1
     blocked = Blocked(block[:d].T, block[d])
     if not with_grad:
-        return np.array([[blocked.squares(theta)]])
-    total, grad = blocked.sums(theta)
-    return np.array([total, *grad], dtype=np.float64)[:, None]
+        return np.array([[blocked.loss(theta, unrounded=True)]])
+    value, grad = blocked.value_and_grad(theta, unrounded=True)
+    return np.array([value, *grad], dtype=np.float64)[:, None]
 
 
 def summed(data: da.Array, theta: np.ndarray, with_grad: bool = True) -> da.Array:
@@ -106,8 +106,7 @@ def _train_block(block: np.ndarray, theta: np.ndarray, steps: int, eta: float) -
     dtype = block.dtype
     losses = np.empty(steps, dtype=dtype)
     for k in range(steps):
-        total, grad = blocked.sums(theta)
-        losses[k] = 0.5 * total
+        losses[k], grad = blocked.value_and_grad(theta, unrounded=True)
         theta = theta - eta * np.array(grad, dtype=dtype)
     return np.concatenate([theta, losses]).astype(np.float64)[:, None]
 
@@ -210,8 +209,8 @@ class DaskManual(Implementation):
         return out[:d].astype(self.dtype), out[d:].astype(self.dtype)
 
     def loss_native(self, theta: np.ndarray):
-        return self.dtype.type(0.5 * self._sums(theta, False)[0])
+        return self.dtype.type(self._sums(theta, False)[0])
 
     def value_and_grad_native(self, theta: np.ndarray):
         total = self._sums(theta, True)
-        return self.dtype.type(0.5 * total[0]), total[1:].astype(self.dtype)
+        return self.dtype.type(total[0]), total[1:].astype(self.dtype)

@@ -89,24 +89,18 @@ class Blocked:
         np.subtract(r, piece.y, out=r)
         return r
 
-    def squares(self, theta: np.ndarray) -> float:
-        """Σ r² in float64: the loss's sum, before halving and rounding to the data's dtype."""
+    def loss(self, theta: np.ndarray, unrounded: bool = False):
+        """L(θ) in the data's dtype; ``unrounded``: the float64 sum itself, for callers that
+        add the losses of several blocks (Dask chunks) before rounding once."""
         total = 0.0
         for piece in self.pieces:
             r = self.residual(self.pre_activation(theta, piece), piece, False)
             total += float(np.dot(r, r))
-        return total
+        return 0.5 * total if unrounded else self.dtype.type(0.5 * total)
 
-    def loss(self, theta: np.ndarray):
-        return self.dtype.type(0.5 * self.squares(theta))
-
-    def value_and_grad(self, theta: np.ndarray):
-        total, grad = self.sums(theta)
-        return self.dtype.type(0.5 * total), np.array(grad, dtype=self.dtype)
-
-    def sums(self, theta: np.ndarray) -> tuple[float, list[float]]:
-        """Σ r² and the gradient's sums in float64, unrounded: what a caller that splits the
-        data adds up (Python floats for d = 1: less per-call overhead at small N)."""
+    def value_and_grad(self, theta: np.ndarray, unrounded: bool = False):
+        """Sums in float64 (Python floats for d = 1: less per-call overhead at small N);
+        ``unrounded``: those sums as a float and a list, not rounded to the data's dtype."""
         total, slope_w, slope_b = 0.0, 0.0, 0.0
         matrix = np.zeros(self.d) if self.x1 is None else None
         for piece in self.pieces:
@@ -118,7 +112,10 @@ class Blocked:
             else:
                 matrix += delta @ piece.x
             slope_b += float(delta.sum())
-        return total, [slope_w, slope_b] if matrix is None else [*matrix.tolist(), slope_b]
+        grad = [slope_w, slope_b] if matrix is None else [*matrix, slope_b]
+        if unrounded:
+            return 0.5 * total, grad
+        return self.dtype.type(0.5 * total), np.array(grad, dtype=self.dtype)
 
     def shifted_losses(self, theta: np.ndarray, shifts: np.ndarray) -> tuple[float, np.ndarray]:
         """L(θ) and L(θ + shifts[k, j]·e_j) for every k, j, in one pass over the data.

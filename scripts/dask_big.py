@@ -74,10 +74,10 @@ def compare(n: int, seed: int, sizes: tuple[int, ...], parts: np.ndarray, total:
     for k in chosen:
         began = time.perf_counter()
         x, y = chunks.rows(n, 1, seed, int(bounds[k]), int(bounds[k + 1]))
-        total_k, grad_k = Blocked(x, y).sums(theta)
+        value_k, grad_k = Blocked(x, y).value_and_grad(theta, unrounded=True)
         single += time.perf_counter() - began
-        sums = np.array([0.5 * total_k, *grad_k])  # the loss, not Σr², as the check bounds it
-        mine = np.array([0.5 * parts[0, k], *parts[1:, k]])
+        sums = np.array([value_k, *grad_k])
+        mine = parts[:, k]
         identical += int(np.array_equal(sums, mine))
         here += sums
         dask_chosen += mine
@@ -85,7 +85,7 @@ def compare(n: int, seed: int, sizes: tuple[int, ...], parts: np.ndarray, total:
         bound += [tolerance.loss_tolerance(block, theta),
                   *tolerance.grad_tolerance(block, theta, "exact")]
         del x, y, block
-    tree = np.array([0.5 * total[0], *total[1:]])
+    tree = np.asarray(total)
     out = {"compared_chunks": len(chosen), "of_chunks": len(sizes), "every": every,
            "chunks_bit_identical": identical, "compare_s": time.perf_counter() - start,
            # one process making and summing the compared chunks, and that scaled to all
@@ -98,7 +98,7 @@ def compare(n: int, seed: int, sizes: tuple[int, ...], parts: np.ndarray, total:
     out["abs_difference"] = difference.tolist()
     out["within_bound"] = bool(np.all(difference <= bound))
     # the tree's order against adding the workers' chunk sums one by one, always all chunks
-    sequential = np.array([0.5 * parts[0].sum(), *parts[1:].sum(axis=1)])
+    sequential = parts.sum(axis=1)
     out["tree_vs_sequential_rel"] = float(np.max(np.abs(tree - sequential)
                                                  / np.maximum(np.abs(sequential), 1e-300)))
     return out
