@@ -9,6 +9,7 @@ process ends or ``close_all`` is called.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 import os
@@ -73,7 +74,9 @@ def host_and_port(address: str) -> tuple[str, int]:
 
 
 def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
-    """Refuse, within ``timeout`` seconds, an address where nothing accepts connections."""
+    """Refuse, within about ``timeout`` seconds, an address where no Dask scheduler answers:
+    first a plain connection (nothing listening fails at once), then Dask's own handshake
+    (something else listening, or a proxy that accepts anything, fails there)."""
     host, port = host_and_port(address)
     try:
         with socket.create_connection((host, port), timeout=timeout):
@@ -81,6 +84,39 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
     except OSError as error:
         why = "timed out" if isinstance(error, TimeoutError) else (error.strerror or str(error))
         raise DaskSettingError(f"no Dask scheduler reachable at {address} ({why})") from None
+    try:
+        reply = asyncio.run(asyncio.wait_for(_identity(address, timeout), 2 * timeout))
+    except Exception as error:  # timeouts, refused or garbled handshakes: all one answer
+        why = str(error).splitlines()[0][:120] if str(error) else "no answer"
+        raise DaskSettingError(f"no Dask scheduler answered at {address} "
+                               f"({type(error).__name__}: {why})") from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise DaskSettingError(f"{address} answers, but not as a Dask scheduler")
+
+
+async def _identity(address: str, timeout: float) -> Any:
+    """The scheduler's answer to Dask's ``identity`` request, over Dask's own handshake."""
+    from distributed.comm import connect as comm_connect
+
+    comm = await comm_connect(address if "://" in address else f"tcp://{address}",
+                              timeout=timeout)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        return await comm.read()
+    finally:
+        comm.abort()
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT_S) -> Any:
+    """A client of the scheduler at ``address``, or a DaskSettingError in one line."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=f"{timeout:g}s", set_as_default=False)
+    except Exception as error:  # timeouts, refused or garbled handshakes: all one answer
+        why = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise DaskSettingError(f"no Dask scheduler answered at {address} "
+                               f"({type(error).__name__}: {why[:120]})") from None
 
 
 _CLIENTS: dict[Settings, tuple[Any, Any]] = {}  # settings -> (client, its local cluster)
@@ -103,10 +139,9 @@ def client_for(settings: Settings) -> Any:
     from distributed import Client
 
     if settings.scheduler is not None:
-        check_reachable(settings.scheduler)
+        check_reachable(settings.scheduler)  # fails in seconds, where Client takes longer
         cluster = None
-        client = Client(settings.scheduler, timeout=f"{CONNECT_TIMEOUT_S * 3:g}s",
-                        set_as_default=False)
+        client = connect(settings.scheduler, CONNECT_TIMEOUT_S * 3)
     else:
         cluster = local_cluster(settings.workers)
         client = Client(cluster, set_as_default=False)
@@ -121,11 +156,17 @@ def close_all() -> None:
     the point.
     """
     logging.getLogger("distributed.scheduler").setLevel(logging.CRITICAL)
-    while _CLIENTS:
-        _, (client, cluster) = _CLIENTS.popitem()
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    for settings in list(_CLIENTS):
+        close(settings)
+
+
+def close(settings: Settings) -> None:
+    """Close the client of ``settings`` and its local cluster, if this process has one."""
+    held = _CLIENTS.pop(settings, None)
+    if held is not None:
+        held[0].close()
+        if held[1] is not None:
+            held[1].close()
 
 
 atexit.register(close_all)

@@ -163,6 +163,51 @@ def test_scattered_data_lost_with_a_worker_fail_that_call_and_come_back(monkeypa
     assert_close(impl, problem, THETA[:2])
 
 
+def test_a_running_cluster_given_by_its_address(monkeypatch, tmp_path):
+    """A scheduler started elsewhere (here: a cluster of one worker): the implementation and
+    check's child processes compute there."""
+    cluster = dask_cluster.local_cluster(1)
+    try:
+        address = cluster.scheduler_address
+        dask_cluster.check_reachable(address)
+        monkeypatch.setenv(dask_cluster.SCHEDULER, address)
+        five = five_point()
+        impl = prepared(five)
+        params = impl.parameters()
+        assert params["scheduler"] == address and params["workers"] == 1
+        assert params["cpus"] is None  # not this machine's to count
+        assert_close(impl, five, np.array([0.5, -1.0]))
+        dask_cluster.close(impl.settings)
+        path = tmp_path / "check.json"
+        assert main(["check", "--impl", "dask-manual", "--steps", "20", "--dask-scheduler",
+                     address, "--json", str(path)]) == 0
+        assert '"status": "pass"' in path.read_text()
+    finally:
+        cluster.close()
+
+
+def test_something_else_listening_is_not_taken_for_a_scheduler():
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer_garbage():
+        connection, _ = server.accept()
+        connection.sendall(b"HTTP/1.1 200 OK\r\n\r\nhello")
+        connection.close()
+
+    thread = threading.Thread(target=answer_garbage, daemon=True)
+    thread.start()
+    address = f"127.0.0.1:{server.getsockname()[1]}"
+    try:
+        with pytest.raises(dask_cluster.DaskSettingError, match="no Dask scheduler answered"):
+            dask_cluster.check_reachable(address, timeout=1)
+    finally:
+        server.close()
+        thread.join(5)
+
+
 def test_an_unreachable_scheduler_is_refused_quickly(monkeypatch):
     monkeypatch.setenv(dask_cluster.SCHEDULER, "tcp://127.0.0.1:9")
     start = time.monotonic()
