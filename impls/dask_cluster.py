@@ -149,6 +149,16 @@ def client_for(settings: Settings) -> Any:
     return client
 
 
+def worker_count(client: Any, timeout: float = 10 * CONNECT_TIMEOUT_S) -> int:
+    """How many workers the cluster has, waiting a while for a first one to join."""
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        raise DaskSettingError(f"the Dask cluster at {client.scheduler.address} has no "
+                               f"workers (waited {timeout:g} s)") from None
+    return len(client.scheduler_info()["workers"])
+
+
 def close_all() -> None:
     """Close every client and the local clusters this process started.
 

@@ -148,7 +148,7 @@ class DaskManual(Implementation):
         self.settings = dask_cluster.Settings.from_environment()
         self.client = dask_cluster.client_for(self.settings)
         self.problem, self.eta, self.dtype = problem, problem.eta, np.dtype(problem.dtype)
-        self.workers = len(self.client.scheduler_info()["workers"])
+        self.workers = dask_cluster.worker_count(self.client)
         self.sizes = chunk_sizes(problem.n, self.workers)
         self.place(problem)
         self.prepare_seconds = time.perf_counter() - start

@@ -186,6 +186,19 @@ def test_a_running_cluster_given_by_its_address(monkeypatch, tmp_path):
         cluster.close()
 
 
+def test_a_cluster_without_workers_is_refused(monkeypatch):
+    from distributed import Client, LocalCluster
+
+    empty = LocalCluster(n_workers=0, processes=False, dashboard_address=":0")
+    client = Client(empty, set_as_default=False)
+    try:
+        with pytest.raises(dask_cluster.DaskSettingError, match="has no workers"):
+            dask_cluster.worker_count(client, timeout=0.5)
+    finally:
+        client.close()
+        empty.close()
+
+
 def test_something_else_listening_is_not_taken_for_a_scheduler():
     import socket
     import threading
