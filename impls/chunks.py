@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-CHUNK = 1 << 20  # points per generation chunk: 8 MiB of float64 draws for d = 1
+CHUNK = 1 << 18  # points per generation chunk: 2 MiB of float64 draws for d = 1, small
+# enough that Dask chunks of whole generation chunks still split evenly among workers
 NOISE = 0.02  # standard deviation of the noise added to σ(x·w* + b*)
 
 

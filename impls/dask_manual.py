@@ -34,11 +34,16 @@ PERSIST_FRACTION = 0.5  # keep generated data on the workers up to this share of
 
 def chunk_sizes(n: int, workers: int, most: int | None = None,
                 least: int | None = None) -> tuple[int, ...]:
-    """Points per Dask chunk: a chunk for every worker, between ``least`` and ``most`` points
-    each, and whole generation chunks once they are larger than one (none made twice)."""
+    """Points per Dask chunk: as many chunks as workers or a multiple of them (an even
+    share each), at least ``least`` and at most ``most`` points each, and whole generation
+    chunks once they are larger than one (none made twice)."""
     most = CHUNK_POINTS if most is None else most
     least = MIN_CHUNK_POINTS if least is None else least
-    size = max(1, min(most, max(least, -(-n // max(1, workers)))))
+    workers = max(1, workers)
+    count = max(1, min(-(-n // least), max(workers, -(-n // most))))
+    if count >= workers:
+        count = -(-count // workers) * workers
+    size = -(-n // count)
     if size > chunks.CHUNK:
         size = -(-size // chunks.CHUNK) * chunks.CHUNK
     full, rest = divmod(n, size)

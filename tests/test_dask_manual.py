@@ -15,6 +15,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
+import itertools
+
 from benchmarks.check import reference, tolerance
 from benchmarks.cli.main import main
 from impls import chunks, dask_cluster, dask_manual, registry
@@ -56,13 +58,15 @@ def test_many_chunks_add_up_to_the_gradient(many_chunks, dtype):
 
 
 def test_workers_make_the_same_bits_as_the_in_memory_problem(monkeypatch):
-    """Dask chunks of 300 000 points: the fourth spans the first generation chunk's end
-    (the workers use the real ``chunks.CHUNK``; a patch here would not reach them)."""
+    """Dask chunks that cut across generation chunks (the workers use the real
+    ``chunks.CHUNK``; a patch here would not reach them)."""
     monkeypatch.setattr(dask_manual, "CHUNK_POINTS", 300_000)
-    problem = build(ProblemSpec("synthetic", n=chunks.CHUNK + 1000, d=2, seed=4))
+    problem = build(ProblemSpec("synthetic", n=3 * chunks.CHUNK + 1000, d=2, seed=4))
     impl = prepared(problem)
     assert impl.parameters()["data"] == "generated on the workers"
-    assert impl.sizes[:3] == (300_000,) * 3 and sum(impl.sizes[:4]) > chunks.CHUNK
+    bounds = np.cumsum((0, *impl.sizes))
+    assert any(lo // chunks.CHUNK != (hi - 1) // chunks.CHUNK
+               for lo, hi in itertools.pairwise(bounds))
     on_workers = impl.client.compute(impl.data).result()
     assert on_workers.tobytes() == dask_manual.pack(problem.x, problem.y).tobytes()
     assert_close(impl, problem, THETA[1:])
@@ -108,8 +112,14 @@ def test_chunk_sizes_cover_the_data_once():
         assert sum(sizes) == n and min(sizes) >= 1
         if len(sizes) > 1 and sizes[0] > chunks.CHUNK:  # no generation chunk made twice
             assert all(size % chunks.CHUNK == 0 for size in sizes[:-1])
-    assert len(dask_manual.chunk_sizes(10**5, 2)) == 2
+    assert dask_manual.chunk_sizes(10**5, 2) == (50_000, 50_000)
+    assert dask_manual.chunk_sizes(5, 2) == (5,)  # one chunk: the fused training loop
     assert dask_manual.chunk_sizes(3 * 10**9, 2)[0] == dask_manual.CHUNK_POINTS
+    # an even share for each worker: 10^7 points on 2 workers in 4 chunks, not 4M + 4M + 2M;
+    # uneven only by whole generation chunks, at most one per Dask chunk
+    sizes = dask_manual.chunk_sizes(10**7, 2)
+    assert len(sizes) == 4
+    assert abs(sum(sizes[::2]) - sum(sizes[1::2])) <= len(sizes) // 2 * chunks.CHUNK
 
 
 def test_a_worker_killed_mid_gradient_is_retried(monkeypatch):
