@@ -112,7 +112,9 @@ def test_chunk_sizes_cover_the_data_once():
         assert sum(sizes) == n and min(sizes) >= 1
         if len(sizes) > 1 and sizes[0] > chunks.CHUNK:  # no generation chunk made twice
             assert all(size % chunks.CHUNK == 0 for size in sizes[:-1])
-    assert dask_manual.chunk_sizes(10**5, 2) == (50_000, 50_000)
+    least = dask_manual.MIN_CHUNK_POINTS
+    assert dask_manual.chunk_sizes(2 * least - 1, 2) == (2 * least - 1,)  # too few to split
+    assert dask_manual.chunk_sizes(2 * least, 2) == (least, least)
     assert dask_manual.chunk_sizes(5, 2) == (5,)  # one chunk: the fused training loop
     assert dask_manual.chunk_sizes(3 * 10**9, 2)[0] == dask_manual.CHUNK_POINTS
     # an even share for each worker: 10^7 points on 2 workers in 4 chunks, not 4M + 4M + 2M;
