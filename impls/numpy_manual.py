@@ -89,15 +89,18 @@ class Blocked:
         np.subtract(r, piece.y, out=r)
         return r
 
-    def loss(self, theta: np.ndarray):
+    def loss(self, theta: np.ndarray, unrounded: bool = False):
+        """L(θ) in the data's dtype; ``unrounded``: the float64 sum itself, for callers that
+        add the losses of several blocks (Dask chunks) before rounding once."""
         total = 0.0
         for piece in self.pieces:
             r = self.residual(self.pre_activation(theta, piece), piece, False)
             total += float(np.dot(r, r))
-        return self.dtype.type(0.5 * total)
+        return 0.5 * total if unrounded else self.dtype.type(0.5 * total)
 
-    def value_and_grad(self, theta: np.ndarray):
-        """Sums in float64 (Python floats for d = 1: less per-call overhead at small N)."""
+    def value_and_grad(self, theta: np.ndarray, unrounded: bool = False):
+        """Sums in float64 (Python floats for d = 1: less per-call overhead at small N);
+        ``unrounded``: those sums as a float and a list, not rounded to the data's dtype."""
         total, slope_w, slope_b = 0.0, 0.0, 0.0
         matrix = np.zeros(self.d) if self.x1 is None else None
         for piece in self.pieces:
@@ -110,6 +113,8 @@ class Blocked:
                 matrix += delta @ piece.x
             slope_b += float(delta.sum())
         grad = [slope_w, slope_b] if matrix is None else [*matrix, slope_b]
+        if unrounded:
+            return 0.5 * total, grad
         return self.dtype.type(0.5 * total), np.array(grad, dtype=self.dtype)
 
     def shifted_losses(self, theta: np.ndarray, shifts: np.ndarray) -> tuple[float, np.ndarray]:

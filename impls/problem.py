@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from impls import datafile
+from impls import chunks, datafile
 from impls.datafile import ProblemError
 
 DTYPES = ("float64", "float32")
@@ -224,11 +224,13 @@ def with_overrides(problem: Problem, spec: ProblemSpec) -> Problem:
 
 
 def synthetic(n: int, d: int = 1, seed: int = 0, dtype: str = "float64",
-              noise: float = 0.02) -> Problem:
+              noise: float = chunks.NOISE) -> Problem:
     """Data from a known true theta, so training can recover it; same seed, same bits.
 
     x ~ N(0, 1/d) keeps w·x of order one for any d; y = sigmoid(x·w* + b*) + noise, clipped
-    to [0, 1]. Training starts at theta = 0 with eta scaled by 1/n (the loss is a sum).
+    to [0, 1], made chunk by chunk from the seed (``impls.chunks``: a Dask worker makes the
+    same rows on its own). Training starts at theta = 0 with eta scaled by 1/n (the loss is a
+    sum).
     """
     check_dtype(dtype)
     for label, value in (("N", n), ("d", d)):
@@ -236,16 +238,11 @@ def synthetic(n: int, d: int = 1, seed: int = 0, dtype: str = "float64",
             raise ProblemError(f"{label} must be an integer, got {value!r}")
         if value < 1:
             raise ProblemError(f"{label} must be at least 1, got {value}")
-    rng = np.random.default_rng(seed)
-    true_theta = np.concatenate([rng.uniform(-2.0, 2.0, size=d), rng.uniform(-1.0, 1.0, size=1)])
-    x = rng.standard_normal((n, d)) / np.sqrt(d)
-    z = x @ true_theta[:-1] + true_theta[-1]
-    y = np.exp(-np.logaddexp(0.0, -z)) + noise * rng.standard_normal(n)
-    np.clip(y, 0.0, 1.0, out=y)
+    x, y, true_theta = chunks.generate(int(n), d, seed, dtype, noise)
     return Problem(
         name=f"synthetic-n{n}-d{d}",
-        x=x.astype(dtype, copy=False),
-        y=y.astype(dtype, copy=False),
+        x=x,
+        y=y,
         theta0=np.zeros(d + 1, dtype=dtype),
         eta=float(4.0 / n),
         seed=seed,

@@ -25,7 +25,8 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = discovery.builtin_modules()
 INSTALL_HINTS = {"jax": "updatebench[jax]", "jaxlib": "updatebench[jax]",
                  "torch": "updatebench[torch]", "sympy": "updatebench[methods]",
                  "autograd": "updatebench[methods]",
-                 "numba": "updatebench[numba]", "llvmlite": "updatebench[numba]"}
+                 "numba": "updatebench[numba]", "llvmlite": "updatebench[numba]",
+                 "dask": "updatebench[dask]", "distributed": "updatebench[dask]"}
 
 _REGISTRY: dict[str, type[Implementation]] = {}
 _IMPORT_FAILURES: dict[str, str] = {}  # name -> why its module could not be imported

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from benchmarks.check import schema
 from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
+from benchmarks.cli import dask_options
 from benchmarks.cli.main import EXIT_FAILED, EXIT_OK, add_problem, count, make_problem
 from benchmarks.cli.values import seconds, writable_file
 from benchmarks.store.errors import UsageError
@@ -33,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="check the checker: a gallery of wrong implementations, which "
                         "check catches each, and the smallest gradient error it detects")
     parser.add_argument("--log-progress", action="store_true", help=argparse.SUPPRESS)
+    dask_options.add_arguments(parser)
 
 
 def discover(paths: list[str], device: str, timeout: float

@@ -7,8 +7,8 @@ import importlib
 import importlib.util
 import sys
 
+from benchmarks.cli import dask_options, guards
 from benchmarks.cli import explain as explain_command
-from benchmarks.cli import guards
 from benchmarks.cli.problem_args import add_data_options, spec_from
 from benchmarks.cli.values import (
     choice,
@@ -104,6 +104,7 @@ def build_parser() -> Parser:
     add_common(sweep)
     add_sweep_options(sweep)
     add_data_options(sweep)
+    dask_options.add_arguments(sweep)
     explain = commands.add_parser("explain", help="why the update rule works: chain rule, "
                                   "Taylor expansion, angles and descent paths, worked out")
     add_common(explain)
@@ -114,6 +115,7 @@ def build_parser() -> Parser:
     add_common(default_job)
     default_job.add_argument("--out", default="results", metavar="DIR",
                              help="parent folder of the sweep's run folder (default results)")
+    dask_options.add_arguments(default_job)
     for name, (module_name, text) in EXTENSIONS.items():
         if importlib.util.find_spec(module_name) is None:
             continue
@@ -212,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "check":  # check loads plugins in child processes only
             load_plugins(args.plugin)
         guards.check(args)
+        dask_options.apply(args)
         if args.command in EXTENSIONS:
             return importlib.import_module(EXTENSIONS[args.command][0]).run(args)
         return COMMANDS[args.command](args)

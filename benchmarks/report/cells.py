@@ -24,6 +24,7 @@ SECTION_TITLES = {
     "memory": "Peak memory",
     "throughput": "Throughput",
     "scaling": "Growth with the parameter count d",
+    "parallel": "Workers and devices",
     "training": "Training runs",
     "threads": "Threads that cost time",
     "compare": "Comparison",

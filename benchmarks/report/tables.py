@@ -22,6 +22,7 @@ from benchmarks.report.sections import (
     check,
     compiling,
     memory,
+    parallel,
     ratio,
     scaling,
     speedup,
@@ -56,7 +57,7 @@ __all__ = [
 
 # in the order of cells.SECTION_TITLES
 ORDER = (runs_section, check, times, speedup, ratio, crossover_section, compiling, memory,
-         throughput, scaling, training, threads)
+         throughput, scaling, parallel, training, threads)
 
 
 def build(grid: Grid) -> list[Table]:
