@@ -98,7 +98,10 @@ def figure(canvas: Canvas, part: pd.DataFrame, d: int, dtype: str, op: str,
     ax.set_xticks(counts, [str(c) for c in counts])
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(time_formatter))
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    low, high = part["median_s"].min(), part["median_s"].max()
+    # within one decade the major ticks say little: label the minor ones too
+    ax.yaxis.set_minor_formatter(FuncFormatter(time_formatter) if high < 30 * low
+                                 else NullFormatter())
     title = f"{op_text(op, steps)}: time per {per_text(op)} vs {key} (d={d}, {dtype})"
     canvas.axes_text(ax, title, key, f"median time per {per_text(op)} (log scale)")
     fig.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
