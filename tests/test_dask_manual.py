@@ -270,3 +270,14 @@ def test_cli_hands_the_settings_to_child_processes(monkeypatch):
     dask_options.apply(args)
     assert os.environ[dask_cluster.WORKERS] == "3" and dask_cluster.SCHEDULER not in os.environ
     assert dask_cluster.Settings.from_environment() == dask_cluster.Settings(None, 3)
+
+
+def test_an_idle_local_cluster_is_told_to_stay_quiet():
+    """The cluster lives through the whole sweep: its workers must not run a 10 ms profiler
+    and 20 ms ticks while other implementations are timed."""
+    import dask
+
+    impl = prepared(synthetic(1000, 1, seed=3))
+    seen = impl.client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
+                                    dask.config.get("distributed.admin.tick.interval")))
+    assert seen and all(v == (False, "1s") for v in seen.values())
