@@ -160,3 +160,26 @@ def test_metadata_is_still_written_when_the_folder_turns_read_only(tmp_path, mon
     monkeypatch.setattr(results, "write_atomic", refuse)
     folder.write_metadata({"status": "failed", "cause": "read-only"})
     assert read_metadata(folder.path) == {"status": "failed", "cause": "read-only"}
+
+
+def test_an_older_results_csv_without_the_later_columns_is_still_read(tmp_path):
+    """Run folders made before rounds, floors and device memory were recorded stay readable;
+    a file without what every version wrote is refused in one line."""
+    from benchmarks.store.format import COLUMNS, RunError
+    from benchmarks.store.load import CORE, csv_rows
+
+    old = [c for c in COLUMNS if c not in ("processes", "floor_s", "sample_rounds",
+                                           "sample_processes", "device_peak_bytes",
+                                           "parameters")]
+    row = {c: "" for c in old} | {"impl": "numpy-manual", "op": "loss", "n": "5", "d": "1",
+                                  "dtype": "float64", "status": "ok", "median_s": "1e-05"}
+    path = tmp_path / "results.csv"
+    path.write_text(",".join(old) + "\n" + ",".join(row[c] for c in old) + "\n")
+    (read,) = csv_rows(path)
+    assert read["impl"] == "numpy-manual" and read["device_peak_bytes"] == ""
+    assert set(COLUMNS) <= set(read)
+    broken = [c for c in old if c != "median_s"]
+    path.write_text(",".join(broken) + "\n" + ",".join(row[c] for c in broken) + "\n")
+    with pytest.raises(RunError, match="lacks the columns median_s"):
+        csv_rows(path)
+    assert "median_s" in CORE

@@ -28,6 +28,9 @@ from benchmarks.store.format import (
 if TYPE_CHECKING:  # pandas is imported where a frame is built, not by the sweep
     import pandas as pd
 
+# what a results.csv must hold to be read at all; columns added since (rounds and processes,
+# floor, device memory, parameters, …) are read as missing from older files
+CORE = ("impl", "op", "n", "d", "dtype", "status", "median_s")
 NUMERIC = ["n", "d", "threads", "steps", "median_s", "iqr_s", "q1_s", "q3_s", "min_s", "max_s",
            "mean_s", "std_s", "rounds", "loops", "first_call_s", "prepare_s", "compile_train_s",
            "peak_rss_bytes", "device_peak_bytes", "points_per_s", "gb_per_s", "bytes_read",
@@ -87,10 +90,11 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
         if len(record) != len(header):  # pandas would pad a truncated row silently
             raise RunError(f"{path} row {line} is mangled ({len(record)} fields, the header "
                            f"has {len(header)})")
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in CORE if c not in header]
     if missing:
         raise RunError(f"{path} lacks the columns {', '.join(missing)}")
-    return [dict(zip(header, record, strict=True)) for record in body]
+    later = {c: "" for c in COLUMNS if c not in header}  # added since the file was written
+    return [{**later, **dict(zip(header, record, strict=True))} for record in body]
 
 
 def read_rows(folder: Path, export: bool = False, lines_first: bool = False
