@@ -120,9 +120,10 @@ class JaxBase(Implementation):
     def device_peak_bytes(self) -> int | None:
         """XLA's ``peak_bytes_in_use`` on the GPU: since the process started (JAX has no reset),
         so a worker's later, smaller configurations report its earlier peak."""
-        if self.device == "cpu":
+        if self.platform == "cpu":
             return None
-        peaks = [(d.memory_stats() or {}).get("peak_bytes_in_use") for d in jax.devices("gpu")]
+        peaks = [(d.memory_stats() or {}).get("peak_bytes_in_use")
+                 for d in jax.devices(self.platform)]
         known = [int(p) for p in peaks if p is not None]
         return sum(known) if known else None  # summed over GPUs: jax-sharded uses them all
 

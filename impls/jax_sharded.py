@@ -4,10 +4,10 @@ The points are split into k equal parts, one per device (a ``NamedSharding`` ove
 axis of a one-axis ``Mesh``); θ and the N mod k points left over are replicated. Each device
 runs ``jax-jit``'s program on its own part under ``shard_map`` (cut into cache-sized blocks on
 a CPU; a ``vmap`` over the device axis instead made XLA's loop 2.6× slower at N = 10⁷ on one
-device), and one ``psum`` is the reduction across devices; the
-leftover points are added on every device, so any N gives the exact gradient. The same code
-runs on one CPU, on several host devices (``--xla_force_host_platform_device_count``) and on
-several GPUs. Padding instead would need a mask: a zero row still adds ½(σ(b) − y)².
+device), and one ``psum`` is the reduction across devices; the leftover points are added on
+every device, so any N gives the exact gradient. The same code runs on one CPU, on several
+host devices (``--xla_force_host_platform_device_count``) and on several GPUs. Padding
+instead would need a mask: a zero row still adds ½(σ(b) − y)².
 """
 
 from __future__ import annotations

@@ -161,8 +161,6 @@ def resumed_options(path: Path, metadata: dict[str, Any], request: Request) -> S
 
 def resuming_machine() -> dict[str, Any]:
     """Where a resumed run goes on: rows after this point may come from another machine."""
-    from benchmarks.measure import machine
-
     return {"host": socket.gethostname(), "cpu_model": machine.cpu_model(), **machine.gpus()}
 
 

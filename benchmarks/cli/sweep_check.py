@@ -15,7 +15,7 @@ from typing import Any
 
 from benchmarks.check import schema
 from benchmarks.measure.sweep import SweepOptions
-from benchmarks.store.format import CHECK, write_atomic
+from benchmarks.store.format import CHECK, device_check, device_checks, write_atomic
 from impls import registry
 from impls.problem import Problem, ProblemSpec, build
 
@@ -24,14 +24,9 @@ CHECK_JOBS = 2  # implementations checked at once, each in its own child process
 QUICK_CHECK_STEPS = 50
 
 
-def check_file(device: str, first: bool) -> str:
-    """check.json for the sweep's first device; check-<device>.json for each other one."""
-    return CHECK if first else f"{Path(CHECK).stem}-{device}.json"
-
-
 def check_files(options: SweepOptions) -> list[tuple[str, str]]:
     """(device, file name) for every device the sweep measures on: each gets its own check."""
-    return [(device, check_file(device, index == 0))
+    return [(device, CHECK if index == 0 else device_check(device))
             for index, device in enumerate(options.devices)]
 
 
@@ -117,8 +112,7 @@ def record_check(path: Path, options: SweepOptions, device: str, quiet: bool
 def check_passed(folder: Path) -> bool:
     """Whether the run's check.json, and the check of every other device, say every
     implementation passed (False if one is unreadable)."""
-    others = sorted(folder.glob(f"{Path(CHECK).stem}-*.json"))
-    for path in [folder / CHECK, *others]:
+    for path in [folder / CHECK, *(p for _, p in device_checks(folder))]:
         try:
             report = json.loads(path.read_text())
         except (OSError, ValueError):

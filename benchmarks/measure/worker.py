@@ -197,9 +197,7 @@ class Runner:
         result, self.current, self.last_result = self.last_result, None, None
         wrong = shape_problem(config["op"], config["d"], config["steps"], impl, result)
         if wrong:
-            return Finished(status="error", message=wrong, peak_rss_bytes=peak_memory(),
-                            threads=thread_report(self.threads), training=None,
-                            **recorded_beside(impl))
+            return self._finished(impl, "error", wrong, None)
         finite = all_finite(impl, result)
         training = None
         if config["op"] == "train":
@@ -209,15 +207,17 @@ class Runner:
                 "losses": ([float(impl.to_numpy(v)) for v in losses]
                            if isinstance(losses, list) else impl.to_numpy(losses).tolist()),
             }
-        return Finished(status="ok" if finite else "nan",
-                        message="" if finite else "the result holds NaN or inf",
-                        peak_rss_bytes=peak_memory(), threads=thread_report(self.threads),
-                        training=training, **recorded_beside(impl))
+        return self._finished(impl, "ok" if finite else "nan",
+                              "" if finite else "the result holds NaN or inf", training)
 
-
-def recorded_beside(impl: Any) -> dict[str, Any]:
-    """The implementation's device memory peak and its own parameters, for ``Finished``."""
-    return {"device_peak_bytes": impl.device_peak_bytes(), "parameters": impl.parameters()}
+    def _finished(self, impl: Any, status: str, message: str,
+                  training: dict[str, Any] | None) -> Finished:
+        """The verdict with what the run records beside the timings: host and device memory
+        peaks, the threads that ran, the implementation's own parameters."""
+        return Finished(status=status, message=message, peak_rss_bytes=peak_memory(),
+                        threads=thread_report(self.threads), training=training,
+                        device_peak_bytes=impl.device_peak_bytes(),
+                        parameters=impl.parameters())
 
 
 def limit_torch(threads: int) -> None:

@@ -11,8 +11,6 @@ the runs' spread can tell apart.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from benchmarks.report.frame import prepared
@@ -41,7 +39,3 @@ def thread_ratios(frame: pd.DataFrame, limit: float = LIMIT) -> pd.DataFrame:
                      "ratio": ratio, "flagged": ratio > limit})
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values("ratio", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def geometric_mean(values: pd.Series) -> float:
-    return math.exp(sum(math.log(v) for v in values) / len(values)) if len(values) else math.nan

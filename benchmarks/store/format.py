@@ -27,7 +27,18 @@ RESULTS = "results.csv"
 LINES = "results.jsonl"  # the store: one finished configuration a line
 METADATA = "metadata.json"
 TRAINING = "training.json"  # per train configuration: final θ and the loss curve
-CHECK = "check.json"
+CHECK = "check.json"  # the check on the run's first device
+
+
+def device_check(device: str) -> str:
+    """The check of a sweep's second or later device: check-<device>.json."""
+    return f"{Path(CHECK).stem}-{device}.json"
+
+
+def device_checks(folder: Path) -> list[tuple[str, Path]]:
+    """(device, path) of every check-<device>.json in a run folder, by name."""
+    stem = Path(CHECK).stem
+    return [(p.stem[len(stem) + 1:], p) for p in sorted(folder.glob(device_check("*")))]
 
 
 class RunError(ValueError):

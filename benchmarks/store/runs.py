@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.store.errors import UsageError
-from benchmarks.store.format import CHECK, LINES, METADATA, RESULTS, RunError
+from benchmarks.store.format import CHECK, LINES, METADATA, RESULTS, RunError, device_checks
 
 STATUSES = ("ok", "timeout", "crash", "nan", "error", "skipped", "unavailable")
 
@@ -134,8 +134,7 @@ def _merge_device_checks(run: Run) -> None:
     """A sweep over several devices checks each (check-<device>.json): its verdicts join the
     run's as "<name> (<device>)", and the run passes only if every device's check passed."""
     assert run.check is not None
-    for path in sorted(run.path.glob(f"{Path(CHECK).stem}-*.json")):
-        device = path.stem.split("-", 1)[1]
+    for device, path in device_checks(run.path):
         try:
             other = json.loads(path.read_text())
             entries = other["implementations"]

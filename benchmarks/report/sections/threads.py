@@ -8,9 +8,10 @@ configuration with both times and their ratio (``report.threadcost``).
 from __future__ import annotations
 
 from benchmarks.report.cells import Cell, Table
+from benchmarks.report.change import geometric_mean
 from benchmarks.report.format import number, op_text, seconds, size_text
 from benchmarks.report.grid import Grid
-from benchmarks.report.threadcost import LIMIT, geometric_mean, thread_ratios
+from benchmarks.report.threadcost import LIMIT, thread_ratios
 
 
 def tables(grid: Grid) -> list[Table]:
