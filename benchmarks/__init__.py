@@ -2,5 +2,6 @@
 
 One subpackage per role, imported only downwards:
 ``cli`` → ``report`` / ``measure`` / ``check`` → ``store`` → ``impls``.
-``suite`` holds the pytest-benchmark suite over the same interface.
+``suite`` holds the pytest-benchmark suite over the same interface; ``errors`` the one error
+every command raises for bad input.
 """

@@ -1,8 +1,8 @@
 """Which implementations exist, which can run here (and why not), and plugin loading.
 
-Built-ins are found by reading their source (``impls.discovery``) and their modules imported
-on first use only, so a worker that times one implementation never pays for importing the
-other frameworks, and listing what runs on the CPU imports only what checks itself.
+Built-ins are listed in ``impls.builtins`` and their modules imported on first use only, so a
+worker that times one implementation never pays for importing the other frameworks, and
+listing what runs on the CPU imports only what checks itself.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from impls import discovery
+from impls import builtins
 from impls.base import Implementation
 
-# module -> the names it registers, read from the classes' source (impls.discovery), not kept
-# by hand; a test may add a module here to stand for a built-in whose import fails.
-BUILTIN_MODULES: dict[str, tuple[str, ...]] = discovery.builtin_modules()
+# module -> the names it registers (impls.builtins); a test may add a module here to stand
+# for a built-in whose import fails.
+BUILTIN_MODULES: dict[str, tuple[str, ...]] = builtins.builtin_modules()
 
 # what to install for a framework that is missing
 INSTALL_HINTS = {"jax": "updatebench[jax]", "jaxlib": "updatebench[jax]",
@@ -138,7 +138,7 @@ def load_plugin(path: str | Path) -> list[str]:
 
 
 def builtin_names() -> frozenset[str]:
-    """The names the built-in modules register (known from their source, nothing imported)."""
+    """The names the built-in modules register (from the table, nothing imported)."""
     return frozenset(name for provided in BUILTIN_MODULES.values() for name in provided)
 
 
@@ -150,8 +150,9 @@ def names() -> list[str]:
 
 
 def _declared_entry(name: str, device: str) -> Entry | None:
-    """The entry of a built-in from its source alone, when that can tell (CPU, no own check)."""
-    item = next((d for d in discovery.declared() if d.name == name), None)
+    """The entry of a built-in from its table row alone, when that can tell (CPU, no own
+    check)."""
+    item = builtins.builtin(name)
     if item is None or device != "cpu" or item.checks_itself or name in _REGISTRY:
         return None
     missing = next((m for m in item.requires if importlib.util.find_spec(m) is None), None)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.report.analysis import speedups  # noqa: E402
 from benchmarks.store.runs import read  # noqa: E402
-from impls.discovery import BASELINE  # noqa: E402
+from impls.builtins import BASELINE  # noqa: E402
 
 KEYS = ["impl", "op", "steps", "problem", "n", "d", "dtype", "device", "threads"]
 SLOW_ENOUGH_S = 50e-6

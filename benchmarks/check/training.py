@@ -17,7 +17,7 @@ import numpy as np
 from benchmarks.check import tolerance
 from benchmarks.store.results import TRAINING
 from impls import registry
-from impls.discovery import BASELINE
+from impls.builtins import BASELINE
 from impls.problem import Problem, ProblemSpec, build
 
 

@@ -17,7 +17,7 @@ from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
 from benchmarks.cli import dask_options
 from benchmarks.cli.main import EXIT_FAILED, EXIT_OK, add_problem, count, make_problem
 from benchmarks.cli.values import seconds, writable_file
-from benchmarks.store.errors import UsageError
+from benchmarks.errors import UsageError
 from impls import registry
 from impls.base import DEVICES
 

@@ -12,7 +12,7 @@ import argparse
 import os
 
 from benchmarks.cli.values import count
-from benchmarks.store.errors import UsageError
+from benchmarks.errors import UsageError
 from impls import dask_cluster
 
 

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from benchmarks.cli.problem_args import positive_float, theta_list
-from benchmarks.store.errors import UsageError
+from benchmarks.errors import UsageError
 from impls.problem import FIVE_POINT_STEPS, Problem
 
 DEFAULT_IMPLS = ("numpy-manual", "finite-diff", "torch-autograd")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from benchmarks.cli.values import writable_file
-from benchmarks.store.errors import UsageError
+from benchmarks.errors import UsageError
 from impls.base import OPS
 
 MAX_DERIVE_D = 64  # SymPy's cost grows fast with d; the formula is the same for every d

@@ -19,7 +19,7 @@ from benchmarks.cli.values import (
     size,
     threads,
 )
-from benchmarks.store.errors import UsageError
+from benchmarks.errors import UsageError
 from impls import registry
 from impls.base import DEVICES, OPS
 from impls.problem import DTYPES, ProblemError, build, check_fits

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.cli.values import positive_float
-from benchmarks.store.errors import UsageError
+from benchmarks.errors import UsageError
 from impls.problem import ProblemSpec, build
 
 

@@ -24,11 +24,11 @@ from benchmarks.cli.plan import SWEEP_FIELDS, check_memory, plan_options, quick_
 from benchmarks.cli.problem_args import sweep_problem
 from benchmarks.cli.progress import Progress, seconds_text
 from benchmarks.cli.sweep_check import check_passed, record_checks
+from benchmarks.errors import UsageError
 from benchmarks.measure import lifeline, limits, machine, timing
 from benchmarks.measure.runner import run_sweep
 from benchmarks.measure.sweep import SweepOptions, settings_dict
 from benchmarks.store import plugins as plugin_files
-from benchmarks.store.errors import UsageError
 from benchmarks.store.format import METADATA
 from benchmarks.store.lock import Busy, FolderLock
 from benchmarks.store.results import RunError, RunFolder

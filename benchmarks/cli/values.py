@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from benchmarks.store.errors import UsageError
+from benchmarks.errors import UsageError
 
 MAX_COUNT = 10**12  # far beyond any memory; larger numbers are typing mistakes
 MAX_SEED = 2**63 - 1  # NumPy's seed sequences take any non-negative int; JSON readers may not

@@ -108,9 +108,9 @@ def run(args: argparse.Namespace) -> int:
     import statistics
     import tempfile
 
+    from benchmarks.errors import UsageError
     from benchmarks.report.console import console
     from benchmarks.report.format import number, time_unit
-    from benchmarks.store.errors import UsageError
     from impls import registry
 
     try:

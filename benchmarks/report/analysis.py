@@ -14,7 +14,7 @@ import pandas as pd
 from benchmarks.report.format import size_text
 from benchmarks.report.frame import SERIES, SIZE, prepared
 from benchmarks.report.speedup import speedup_of
-from impls.discovery import BASELINE
+from impls.builtins import BASELINE
 
 GRIEWANK = (4.0, 5.0)  # reverse mode: gradient within a small constant of the loss
 EXACT_CHEAP = ("manual", "reverse-mode", "symbolic")  # methods the cheap-gradient bound covers

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.report.rounds import half_sample_mode, paired_rounds, round_ratios
-from impls.discovery import BASELINE
+from impls.builtins import BASELINE
 
 if TYPE_CHECKING:  # annotations only: compare's parser must not import pandas
     import pandas as pd

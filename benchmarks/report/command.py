@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarks.store.errors import UsageError
+from benchmarks.errors import UsageError
 
 if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     from benchmarks.report.cells import Table
@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     from benchmarks.report.render import print_tables
     from benchmarks.report.tables import Grid, build
     from benchmarks.store.runs import read_all
-    from impls.discovery import BASELINE
+    from impls.builtins import BASELINE
 
     sections = terminal_sections(args.tables)
     runs = read_all(args.inputs)

@@ -16,14 +16,16 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarks.report.change import change_text as change_text
+from benchmarks.errors import UsageError
 from benchmarks.report.change import (
+    ALPHA,
+    REFERENCE,
+    THRESHOLD,
+    change_text,
     compare_frames,
     geometric_mean,
     regressions,
 )
-from benchmarks.store.errors import UsageError
-from impls.discovery import BASELINE
 
 if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     import pandas as pd
@@ -31,9 +33,6 @@ if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     from benchmarks.report.tables import Table
     from benchmarks.store.runs import Run
 
-ALPHA = 0.05
-THRESHOLD = 10.0  # percent
-REFERENCE = BASELINE
 EXIT_REGRESSION = 1
 
 
@@ -43,9 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("b", metavar="RUN_B", help="the run compared with it")
     parser.add_argument("--alpha", type=_probability, default=ALPHA,
                         help=f"significance level of the two-sided test (default {ALPHA})")
-    parser.add_argument("--threshold", type=_percent, default=THRESHOLD, metavar="PCT",
+    parser.add_argument("--threshold", type=_percent, default=100 * THRESHOLD, metavar="PCT",
                         help="smallest change reported, however significant (default "
-                        f"{THRESHOLD:g} percent)")
+                        f"{100 * THRESHOLD:g} percent)")
     parser.add_argument("--reference", default=REFERENCE, metavar="NAME",
                         help="implementation each is normalised by, measured in the same "
                         f"rounds of the same run (default {REFERENCE})")

@@ -52,9 +52,9 @@ def show_check(report: dict[str, Any]) -> None:
 
 def show_sweep_summary(folder, quiet: bool = False) -> None:
     """The closing table of a sweep: median time per implementation × N, per operation."""
+    from benchmarks.errors import UsageError
     from benchmarks.report import render, tables
     from benchmarks.store import runs
-    from benchmarks.store.errors import UsageError
 
     try:
         run = runs.read_all([str(folder)])

@@ -22,7 +22,7 @@ from benchmarks.report.format import size_text
 from benchmarks.report.frame import SERIES, combine, series_order, sizes
 from benchmarks.store.runs import Run
 from impls.base import OPS
-from impls.discovery import BASELINE
+from impls.builtins import BASELINE
 
 Row = Any  # a row of the frame (pandas Series)
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.report.rounds import paired_rounds, round_ratios
-from impls.discovery import BASELINE
+from impls.builtins import BASELINE
 
 CONFIG = ("op", "steps", "problem", "n", "d", "dtype", "device", "threads")
 RESAMPLES = 400

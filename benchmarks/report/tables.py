@@ -34,7 +34,7 @@ from benchmarks.report.sections import (
 from benchmarks.report.sections import crossover as crossover_section
 from benchmarks.report.sections import runs as runs_section
 from benchmarks.store.runs import Run
-from impls.discovery import BASELINE
+from impls.builtins import BASELINE
 
 __all__ = [
     "SECTIONS",

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks.store.errors import UsageError
+from benchmarks.errors import UsageError
 from benchmarks.store.format import CHECK, LINES, METADATA, RESULTS, RunError, device_checks
 
 STATUSES = ("ok", "timeout", "crash", "nan", "error", "skipped", "unavailable")
