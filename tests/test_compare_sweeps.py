@@ -10,6 +10,7 @@ from pathlib import Path
 
 from benchmarks.measure.runner import run_sweep
 from benchmarks.measure.sweep import plan
+
 from benchmarks.measure.timing import QUICK
 from benchmarks.report.change import compare_frames
 from benchmarks.report.speedup import within_round_speedups

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from benchmarks.measure.lifeline import descendants
 
 from benchmarks.cli.main import main
-from benchmarks.measure.lifeline import descendants
 from benchmarks.store.load import load_sweep, read_metadata
 from tests.registry_guard import isolated_registry  # noqa: F401 (autouse fixture)
 

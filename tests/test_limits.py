@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from benchmarks.measure.sweep import Config
 
 from benchmarks.measure import bandwidth, limits
-from benchmarks.measure.sweep import Config
 
 
 def test_bandwidth_probe_reads_at_a_plausible_speed():
@@ -66,6 +66,7 @@ def test_limits_round_trip_through_metadata_and_reach_the_config():
 def test_sweep_rows_carry_their_floor(tmp_path):
     from benchmarks.measure.runner import run_sweep
     from benchmarks.measure.sweep import plan
+
     from benchmarks.measure.timing import QUICK
     from benchmarks.store.load import load_sweep
     from benchmarks.store.results import RunFolder

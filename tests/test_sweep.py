@@ -192,6 +192,7 @@ def test_pytest_benchmark_json_and_sweep_csv_load_into_one_frame(capsys, tmp_pat
 def test_default_plan_skips_long_training_runs_and_says_so(tmp_path):
     from benchmarks.measure.runner import run_sweep
     from benchmarks.measure.sweep import plan
+
     from benchmarks.measure.timing import QUICK
     from benchmarks.store.results import RunFolder
 

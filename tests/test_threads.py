@@ -77,6 +77,7 @@ def test_a_torch_worker_runs_with_n_intra_and_inter_op_threads(tmp_path):
     pytest.importorskip("torch")
     from benchmarks.measure.runner import run_sweep
     from benchmarks.measure.sweep import plan
+
     from benchmarks.measure.timing import QUICK
     from benchmarks.store.results import RunFolder
 
