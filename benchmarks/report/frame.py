@@ -47,7 +47,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
 
 def prepared(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` as ``prepare`` leaves it, preparing it only if that has not been done."""
-    return frame if "steps_key" in frame.columns else prepare(frame)
+    return frame if "size_order" in frame.columns else prepare(frame)
 
 
 def sizes(frame: pd.DataFrame) -> list[tuple[str, int]]:

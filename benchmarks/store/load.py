@@ -36,9 +36,14 @@ def read_metadata(folder: Path) -> dict[str, Any]:
 
 
 def combine(parts: Iterable[Result]) -> list[Result]:
-    """Lines of the same configuration joined (``Result.combine``), in order of first line."""
+    """Lines of the same configuration joined (``Result.combine``), in order of first line;
+    two lines for the same configuration and process are refused (two writers, or a
+    hand-merged file: which would be the truth?)."""
     by_key: dict[str, list[Result]] = {}
     for part in parts:
+        seen = {p for known in by_key.get(part.key, []) for p in known.process_ids}
+        if seen & set(part.process_ids) or (part.key in by_key and not part.process_ids):
+            raise RunError(f"configuration {part.key} appears more than once")
         by_key.setdefault(part.key, []).append(part)
     return [Result.combine(group) for group in by_key.values()]
 
