@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,21 +13,25 @@ import pytest
 from benchmarks.cli.main import main
 from benchmarks.report import change
 from benchmarks.report.compare import compare_frames, geometric_mean, regressions
-from tests.report_helpers import copy_run, edit_metadata, edit_rows, row, small_run
-
-TIMES = ("median_s", "q1_s", "q3_s", "min_s", "max_s", "mean_s")
+from benchmarks.store import frame as store_frame
+from benchmarks.store.record import Sample
+from tests.report_helpers import copy_run, edit_metadata, edit_results, row, small_run, timed
 
 
 def slower(factor: float, impl: str = "jax-jit"):
-    """A row edit that multiplies every time and sample of ``impl`` by ``factor``."""
-    def change(r: dict) -> dict:
-        if r["impl"] != impl:
+    """A result edit that multiplies every sample of ``impl`` by ``factor``."""
+    def change(r):
+        if r.config.impl != impl:
             return r
-        times = {c: repr(float(r[c]) * factor) for c in TIMES if r[c]}
-        samples = " ".join(repr(float(v) * factor) for v in r["samples_s"].split())
-        return {**r, **times, "samples_s": samples}
+        return replace(r, samples=tuple(Sample(s.process, s.round, s.seconds * factor)
+                                        for s in r.samples))
 
     return change
+
+
+def configured(**fields):
+    """A result edit that changes the configuration's ``fields``."""
+    return lambda r: replace(r, config=replace(r.config, **fields))
 
 
 def compare(capsys, *argv: str) -> tuple[int, str, str]:
@@ -38,7 +43,7 @@ def compare(capsys, *argv: str) -> tuple[int, str, str]:
 def test_a_planted_twofold_slowdown_is_significant(tmp_path, capsys):
     a = copy_run(small_run(), tmp_path / "a")
     b = copy_run(small_run(), tmp_path / "b")
-    edit_rows(b, slower(2.0))
+    edit_results(b, slower(2.0))
     code, out, err = compare(capsys, str(a), str(b))
     assert code == 0  # no --fail-above: report only
     # jax-jit: 2 sizes × 2 operations, and the summary's geometric mean
@@ -75,8 +80,8 @@ def test_identical_samples_are_not_significant(tmp_path, capsys):
 def test_a_configuration_that_stops_working_fails_the_check(tmp_path, capsys):
     a = copy_run(small_run(), tmp_path / "a")
     b = copy_run(small_run(), tmp_path / "b")
-    edit_rows(b, lambda r: {**r, "status": "timeout", "median_s": "", "samples_s": ""}
-              if r["impl"] == "jax-jit" and r["op"] == "loss" else r)
+    edit_results(b, lambda r: replace(r, status="timeout", samples=())
+                 if r.config.impl == "jax-jit" and r.config.op == "loss" else r)
     code, out, err = compare(capsys, str(a), str(b), "--fail-above", "50")
     assert code == 1
     assert out.count("ok → timeout") == 2 and "regression:" in err
@@ -89,10 +94,10 @@ def test_different_machines_raise_a_warning(tmp_path, capsys):
     def elsewhere(metadata: dict) -> None:
         metadata["machine"].update(host="other", cpu_model="Other CPU")
         metadata["machine"]["versions"]["numpy"] = "0.0.1"
-        for info in metadata.get("threads", {}).values():
-            info["threadpools"] = ["openblas:8"]
 
     edit_metadata(b, elsewhere)
+    edit_results(b, lambda r: replace(r, threads_used={**r.threads_used,
+                                                        "threadpools": ["openblas:8"]}))
     code, _, err = compare(capsys, str(a), str(b))
     assert code == 0
     assert "WARNING" in err
@@ -103,7 +108,7 @@ def test_different_machines_raise_a_warning(tmp_path, capsys):
 def test_no_configuration_in_common_exits_2(tmp_path, capsys):
     a = copy_run(small_run(), tmp_path / "a")
     b = copy_run(small_run(), tmp_path / "b")
-    edit_rows(b, lambda r: {**r, "dtype": "float32"})
+    edit_results(b, configured(dtype="float32"))
     code, _, err = compare(capsys, str(a), str(b))
     assert code == 2
     assert err.startswith("updatebench: error:") and "no configuration in common" in err
@@ -123,7 +128,7 @@ def test_bad_arguments_exit_2(argv, tmp_path, capsys):
 def test_other_thread_settings_are_compared_with_a_loud_warning(tmp_path, capsys):
     a = copy_run(small_run(), tmp_path / "a")
     b = copy_run(small_run(), tmp_path / "b")
-    edit_rows(b, lambda r: {**r, "threads": "2"})
+    edit_results(b, configured(threads=2))
     edit_metadata(b, lambda m: m["options"].update(threads=2))
     code, out, err = compare(capsys, str(a), str(b))
     assert code == 0
@@ -138,13 +143,7 @@ def measured(impl: str, median: float, n: int = 1000, processes: int = 3, rounds
     machine = drift * np.exp(np.random.default_rng(99).uniform(0, 0.5, (processes, rounds)))
     times = median * machine * np.exp(0.01 * rng.standard_normal((processes, 1))
                                       + 0.02 * rng.standard_normal((processes, rounds)))
-    return {"impl": impl, "op": "loss", "problem": "synthetic", "n": n, "d": 1,
-            "dtype": "float64", "device": "cpu", "threads": 1, "steps": 10, "status": "ok",
-            "median_s": float(np.median(times)),
-            "samples_s": " ".join(f"{t:.6e}" for t in times.ravel()),
-            "sample_rounds": " ".join(str(r) for _ in range(processes) for r in range(rounds)),
-            "sample_processes": " ".join(str(p) for p in range(processes)
-                                         for _ in range(rounds))}
+    return store_frame.row(timed(impl, times.tolist(), n=n))
 
 
 def run_frame(slow: dict[str, float], seed: int, drift: float = 1.0) -> pd.DataFrame:

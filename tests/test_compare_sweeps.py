@@ -8,14 +8,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks.measure.runner import run_sweep
-from benchmarks.measure.sweep import plan
+from benchmarks.measure.session import run_sweep
 from benchmarks.measure.timing import QUICK
 from benchmarks.report.change import compare_frames
 from benchmarks.report.speedup import within_round_speedups
-from benchmarks.store.load import load_sweep
+from benchmarks.store.config import plan
 from benchmarks.store.results import RunFolder
 from impls import registry
+from tests.report_helpers import run_frame
 
 PLUGIN = str(Path(__file__).parent / "plugins" / "planted_slowdown.py")
 IMPLS = ["numpy-manual", "planted-slowdown"]
@@ -48,7 +48,7 @@ def planted(result):
 
 
 def test_two_runs_of_the_same_code_raise_no_false_alarm():
-    a, b = load_sweep(sweep("a", False)), load_sweep(sweep("a2", False))
+    a, b = run_frame(sweep("a", False)), run_frame(sweep("a2", False))
     assert (a["status"] == "ok").all() and (b["status"] == "ok").all()
     result = compare_frames(a, b)
     assert result.attrs["normalised"]
@@ -60,7 +60,7 @@ def test_two_runs_of_the_same_code_raise_no_false_alarm():
 
 
 def test_a_planted_slowdown_is_found_in_its_configurations():
-    a, b = load_sweep(sweep("a", False)), load_sweep(sweep("slow", True))
+    a, b = run_frame(sweep("a", False)), run_frame(sweep("slow", True))
     tested = planted(compare_frames(a, b))
     found = (tested["verdict"] == "slower").sum()
     assert found >= 0.95 * len(tested)
@@ -68,13 +68,13 @@ def test_a_planted_slowdown_is_found_in_its_configurations():
 
 
 def test_rows_say_what_rounds_and_processes_their_samples_came_from():
-    frame = load_sweep(sweep("a", False))
+    frame = run_frame(sweep("a", False))
     for _, row in frame.iterrows():
-        rounds = row["sample_rounds"].split()
-        processes = row["sample_processes"].split()
-        assert len(rounds) == len(processes) == len(row["samples"]) == int(row["rounds"])
-        assert set(processes) == {"0", "1", "2"} and int(row["processes"]) == PROCESSES
-        assert rounds[0] == "0"
+        rounds = [s.round for s in row["samples"]]
+        processes = [s.process for s in row["samples"]]
+        assert len(rounds) == int(row["rounds"])
+        assert set(processes) == {0, 1, 2} and int(row["processes"]) == PROCESSES
+        assert rounds[0] == 0
     speed = within_round_speedups(frame)
     same = speed[speed["impl"] == "planted-slowdown"]
     assert (same["processes"] == PROCESSES).all() and (same["pairs"] > 0).all()
@@ -89,7 +89,7 @@ def test_workers_that_crash_hang_or_return_nan_are_recorded_and_the_others_go_on
     impls = ["crashing", "numpy-manual", "hanging", "nan-returning"]
     configs = plan(impls, [None], [1], ["float64"], ["cpu"], ["value_and_grad"], 1, 10)
     run_sweep(configs, folder, QUICK, 3, [faulty], processes=2)
-    rows = {r["impl"]: r for r in load_sweep(folder.path).to_dict("records")}
+    rows = {r["impl"]: r for r in run_frame(folder.path).to_dict("records")}
     assert rows["numpy-manual"]["status"] == "ok" and int(rows["numpy-manual"]["processes"]) == 2
     assert rows["crashing"]["status"] == "crash" and "status 3" in rows["crashing"]["message"]
     assert rows["hanging"]["status"] == "timeout" and "3 s" in rows["hanging"]["message"]

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.child.lifeline import descendants
 from benchmarks.cli.main import main
-from benchmarks.measure.lifeline import descendants
-from benchmarks.store.load import load_sweep, read_metadata
+from benchmarks.store.load import read_metadata
 from tests.registry_guard import isolated_registry  # noqa: F401 (autouse fixture)
+from tests.report_helpers import run_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = ROOT / "tests" / "plugins"
@@ -109,7 +110,7 @@ def test_a_sigkilled_plugin_sweep_resumes_with_its_plugin(tmp_path):
     done = subprocess.run([*SWEEP, "--resume", str(run), "--quiet"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    frame = load_sweep(run)
+    frame = run_frame(run)
     assert len(frame) == 6 and (frame["status"] == "ok").all(), frame[["key", "message"]]
 
 
@@ -187,7 +188,7 @@ def test_a_run_folder_made_read_only_mid_run_is_one_line_and_failed(tmp_path, mo
     assert "sweep failed: cannot write" in err and "Permission denied" in err
     metadata = read_metadata(only_run(tmp_path))
     assert metadata["status"] == "failed" and "Permission denied" in metadata["cause"]
-    assert len(load_sweep(only_run(tmp_path))) == 1
+    assert len(run_frame(only_run(tmp_path))) == 1
 
 
 def test_a_plugin_that_exits_in_the_check_leaves_a_check_json(tmp_path, capsys):
@@ -222,5 +223,5 @@ def test_a_gradient_of_the_wrong_shape_is_not_ok(tmp_path, capsys):
                  "wrong-shape", "--sizes", "five", "--op", "value_and_grad", "--quick",
                  "--no-check", "--out", str(tmp_path)]) == 0
     capsys.readouterr()
-    (row,) = load_sweep(only_run(tmp_path)).to_dict("records")
+    (row,) = run_frame(only_run(tmp_path)).to_dict("records")
     assert row["status"] != "ok" and "shape" in row["message"]

@@ -11,10 +11,12 @@ import pytest
 
 from benchmarks.cli.main import main
 from benchmarks.store.format import LINES, RESULTS, RunError, read_lines
-from benchmarks.store.load import load_sweep, read_metadata
+from benchmarks.store.load import read_metadata
 from benchmarks.store.lock import FolderLock
+from benchmarks.store.record import FORMAT_VERSION, Result
 from benchmarks.store.results import RunFolder
 from tests.registry_guard import isolated_registry  # noqa: F401 (autouse fixture)
+from tests.report_helpers import run_frame, timed
 
 
 @pytest.fixture(scope="module")
@@ -32,25 +34,27 @@ def copy(run: Path, target: Path) -> Path:
     return target
 
 
-def test_each_row_is_one_json_line_and_the_csv_is_their_export(finished):
+def test_each_result_is_one_json_line_and_the_csv_is_their_export(finished):
     lines = (finished / LINES).read_text().splitlines()
     assert len(lines) == 2 and all(json.loads(line)["status"] == "ok" for line in lines)
-    samples = json.loads(lines[0])["samples_s"]
-    assert isinstance(samples, list) and len(samples) == json.loads(lines[0])["rounds"]
-    frame = load_sweep(finished)
+    first = json.loads(lines[0])
+    assert first["format_version"] == FORMAT_VERSION
+    assert all(len(s) == 3 for s in first["samples"])  # process, round, seconds
+    assert Result.from_json(first).stats.rounds == len(first["samples"])
+    frame = run_frame(finished)
     assert list(frame["key"]) == [json.loads(line)["key"] for line in lines]
     assert (finished / RESULTS).read_text().count("\n") == 3  # header + 2 rows
 
 
-def test_append_does_not_rewrite_earlier_rows(tmp_path):
+def test_append_does_not_rewrite_earlier_lines(tmp_path):
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})
-    folder.append({"key": "a", "status": "ok", "samples_s": "1e-6 2e-6"})
+    folder.append(timed("a", [[1e-6, 2e-6]]))
     before = (folder.path / LINES).read_bytes()
-    folder.append({"key": "b", "status": "ok", "samples_s": [3e-6]})
+    folder.append(timed("b", [[3e-6]]))
     after = (folder.path / LINES).read_bytes()
     assert after.startswith(before) and not (folder.path / RESULTS).exists()
-    assert json.loads(before)["samples_s"] == [1e-6, 2e-6]
+    assert json.loads(before)["samples"] == [[0, 0, 1e-6], [0, 1, 2e-6]]
 
 
 @pytest.mark.parametrize("tail", [b'{"key": "x", "sta', b'{"key": "x"}', b"\x00\x00\x00\n"])
@@ -68,7 +72,7 @@ def test_a_torn_last_line_is_left_out_and_measured_again(finished, tmp_path, tai
     assert "torn" in capsys.readouterr().err
     assert main(["sweep", "--resume", str(run), "--quiet"]) == 0
     capsys.readouterr()
-    frame = load_sweep(run)
+    frame = run_frame(run)
     assert sorted(frame["key"]) == sorted(json.loads(x)["key"] for x in lines)
     assert (frame["status"] == "ok").all() and frame["key"].is_unique
     assert read_metadata(run)["status"] == "complete"
@@ -84,18 +88,7 @@ def test_damage_before_the_last_line_is_refused(finished, tmp_path, capsys):
     assert "line 1 is not a result record" in capsys.readouterr().err
 
 
-def test_an_old_run_folder_with_only_results_csv_is_reported_and_resumed(finished, tmp_path,
-                                                                         capsys):
-    run = copy(finished, tmp_path / "run")
-    (run / LINES).unlink()
-    assert main(["report", str(run), "--no-plots", "--quiet"]) == 0
-    assert len(load_sweep(run)) == 2
-    assert main(["sweep", "--resume", str(run), "--quiet"]) == 0
-    assert len((run / LINES).read_text().splitlines()) == 2  # carried over, none repeated
-    capsys.readouterr()
-
-
-def test_report_refuses_duplicated_rows(finished, tmp_path, capsys):
+def test_report_refuses_a_result_stored_twice(finished, tmp_path, capsys):
     run = copy(finished, tmp_path / "run")
     first = (run / LINES).read_text().splitlines(keepends=True)[0]
     with (run / LINES).open("a") as f:
@@ -160,26 +153,3 @@ def test_metadata_is_still_written_when_the_folder_turns_read_only(tmp_path, mon
     monkeypatch.setattr(results, "write_atomic", refuse)
     folder.write_metadata({"status": "failed", "cause": "read-only"})
     assert read_metadata(folder.path) == {"status": "failed", "cause": "read-only"}
-
-
-def test_an_older_results_csv_without_the_later_columns_is_still_read(tmp_path):
-    """Run folders made before rounds, floors and device memory were recorded stay readable;
-    a file without what every version wrote is refused in one line."""
-    from benchmarks.store.format import COLUMNS, RunError
-    from benchmarks.store.load import CORE, csv_rows
-
-    old = [c for c in COLUMNS if c not in ("processes", "floor_s", "sample_rounds",
-                                           "sample_processes", "device_peak_bytes",
-                                           "parameters")]
-    row = {c: "" for c in old} | {"impl": "numpy-manual", "op": "loss", "n": "5", "d": "1",
-                                  "dtype": "float64", "status": "ok", "median_s": "1e-05"}
-    path = tmp_path / "results.csv"
-    path.write_text(",".join(old) + "\n" + ",".join(row[c] for c in old) + "\n")
-    (read,) = csv_rows(path)
-    assert read["impl"] == "numpy-manual" and read["device_peak_bytes"] == ""
-    assert set(COLUMNS) <= set(read)
-    broken = [c for c in old if c != "median_s"]
-    path.write_text(",".join(broken) + "\n" + ",".join(row[c] for c in broken) + "\n")
-    with pytest.raises(RunError, match="lacks the columns median_s"):
-        csv_rows(path)
-    assert "median_s" in CORE

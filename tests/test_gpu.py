@@ -85,7 +85,7 @@ def test_without_a_gpu_cuda_configurations_are_unavailable_and_the_run_goes_on(t
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     assert "Traceback" not in done.stderr
     (run,) = tmp_path.iterdir()
-    rows = {(r["impl"], r["device"]): r for r in
+    rows = {(r["config"]["impl"], r["config"]["device"]): r for r in
             map(json.loads, (run / "results.jsonl").read_text().splitlines())}
     assert rows["torch-autograd", "cpu"]["status"] == "ok"
     assert rows["numpy-manual", "cpu"]["status"] == "ok"
@@ -121,8 +121,8 @@ def test_device_checks_join_the_run_as_their_own_rows(tmp_path):
 
 
 def test_groups_follow_the_devices_order_not_the_first_runnable_implementation():
-    from benchmarks.measure.runner import groups
-    from benchmarks.measure.sweep import plan
+    from benchmarks.measure.session import groups
+    from benchmarks.store.config import plan
 
     configs = plan(["numpy-manual", "torch-autograd"], [None], [1], ["float64"],
                    ["cuda", "cpu"], ["loss"], 1, 10)

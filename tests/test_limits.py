@@ -7,7 +7,7 @@ import json
 import pytest
 
 from benchmarks.measure import bandwidth, limits
-from benchmarks.measure.sweep import Config
+from benchmarks.store.config import Config
 
 
 def test_bandwidth_probe_reads_at_a_plausible_speed():
@@ -57,24 +57,24 @@ def test_limits_round_trip_through_metadata_and_reach_the_config():
     assert again == found
     assert limits.Limits.from_json(None) is None
     assert limits.Limits.from_json({"read_gb_s": "x", "exp_ns": {}}) is None
-    config = Config("numpy-manual", "train", 1000, 3, "float64", "cpu", 1, 10)
+    config = Config("numpy-manual", "train", "synthetic", 1000, 3, "float64", "cpu", 1, 10)
     assert config.calls == 10 and config.bytes_read == 1000 * 4 * 8
-    assert found.floor(config.size, config.bytes_read, config.dtype, config.calls) == \
+    assert found.floor(config.n, config.bytes_read, config.dtype, config.calls) == \
         pytest.approx(10 * max(32000 / 12.5e9, 1000 * 1.2e-9))
 
 
 def test_sweep_rows_carry_their_floor(tmp_path):
-    from benchmarks.measure.runner import run_sweep
-    from benchmarks.measure.sweep import plan
+    from benchmarks.measure.session import run_sweep
     from benchmarks.measure.timing import QUICK
-    from benchmarks.store.load import load_sweep
+    from benchmarks.store.config import plan
     from benchmarks.store.results import RunFolder
+    from tests.report_helpers import run_frame
 
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})
     found = limits.Limits(10.0, {"float64": 1.0, "float32": 0.5})
     configs = plan(["numpy-manual"], [1000], [1], ["float64"], ["cpu"], ["loss"], 1, 10)
     run_sweep(configs, folder, QUICK, 60, [],
-              floor=lambda c: found.floor(c.size, c.bytes_read, c.dtype, c.calls))
-    row = load_sweep(folder.path).iloc[0]
+              floor=lambda c: found.floor(c.n, c.bytes_read, c.dtype, c.calls))
+    row = run_frame(folder.path).iloc[0]
     assert float(row["floor_s"]) == pytest.approx(max(16000 / 10e9, 1000 * 1e-9))

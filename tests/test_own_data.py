@@ -9,11 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.check.training import agreement, problem_for, sweep_spec
+from benchmarks.check.training import agreement
 from benchmarks.cli.main import main
 from benchmarks.cli.problem_args import check_problem
-from benchmarks.store.load import load_sweep
+from benchmarks.store.load import read_results
 from impls import datafile
+from impls.problem import build
+from tests.report_helpers import run_frame
 
 FIGURES = ("explain-chain-rule", "explain-taylor", "explain-angle", "explain-surface",
            "explain-loss")
@@ -88,21 +90,21 @@ def test_a_tiny_sweep_on_a_user_csv(capsys, tmp_path, csv_file):
                          "--out", str(tmp_path))
     assert code == 0, out + err
     (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
-    frame = load_sweep(folder)
+    frame = run_frame(folder)
     assert set(frame["problem"]) == {"data"} and set(frame["n"]) == {30}
     assert set(frame["status"]) == {"ok"}
     metadata = json.loads((folder / "metadata.json").read_text())
     assert metadata["problem"]["file_sha256"] == datafile.file_sha256(csv_file)
     assert json.loads(metadata["options"]["problem_spec"])["target"] == "passed"
-    training = json.loads((folder / "training.json").read_text())
-    (record,) = training.values()
-    assert len(record["losses"]) == 5 and record["losses"][-1] < record["losses"][0]
+    results, _ = read_results(folder)
+    (trained,) = [r for r in results if r.config.op == "train"]
+    losses = trained.output["losses"]
+    assert len(losses) == 5 and losses[-1] < losses[0]
     # the report's training agreement rebuilds the same (standardized) data, not a synthetic set
-    row = frame[frame["op"] == "train"].iloc[0].to_dict()
-    rebuilt = problem_for(row, 0, sweep_spec(folder))
+    rebuilt = build(trained.config.problem_at())
     assert rebuilt.kind == "data" and rebuilt.n == 30
     assert np.allclose(rebuilt.x.mean(), 0) and np.allclose(rebuilt.x.std(), 1)
-    (agreed,) = agreement(folder, frame.to_dict("records"))
+    (agreed,) = agreement(results)
     assert agreed["problem"] == "data" and agreed["matches"]
 
 

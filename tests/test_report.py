@@ -6,6 +6,7 @@ import json
 import math
 import re
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,7 @@ from tests.report_helpers import (
     chromium,
     copy_run,
     edit_metadata,
-    edit_rows,
+    edit_results,
     row,
     small_run,
 )
@@ -62,7 +63,7 @@ def known_frame() -> pd.DataFrame:
 def fake_run(frame: pd.DataFrame, label: str = "box", bandwidth_gb_s: float | None = None
              ) -> Run:
     metadata = {"bandwidth": {"read_gb_s": bandwidth_gb_s}} if bandwidth_gb_s else {}
-    return Run(Path(label), "sweep", frame, metadata, None, label=label)
+    return Run(Path(label), "sweep", [], metadata, None, label=label, frame=frame)
 
 
 def lookup(frame: pd.DataFrame, column: str, **where) -> float:
@@ -317,7 +318,8 @@ def test_several_runs_side_by_side(tmp_path, capsys):
     first = copy_run(small_run(), tmp_path / "cpu")
     second = copy_run(small_run(), tmp_path / "gpu")
     edit_metadata(second, lambda m: m["machine"].update(host="gpu-box"))
-    edit_rows(second, lambda r: {**r, "device": "cuda"} if r["impl"] == "jax-jit" else r)
+    edit_results(second, lambda r: replace(r, config=replace(r.config, device="cuda"))
+                 if r.config.impl == "jax-jit" else r)
     capsys.readouterr()
     code = main(["report", str(first), str(second), "--out", str(tmp_path / "both"),
                  "--no-plots", "--tables", "time"])
@@ -347,7 +349,7 @@ def test_pytest_benchmark_json_is_reported(tmp_path, capsys):
 def test_a_partial_run_is_reported_with_a_note(tmp_path, capsys):
     folder = copy_run(small_run(), tmp_path / "run")
     edit_metadata(folder, lambda m: m.update(status="interrupted"))
-    edit_rows(folder, lambda r: None if r["impl"] == "jax-jit" else r)
+    edit_results(folder, lambda r: None if r.config.impl == "jax-jit" else r)
     capsys.readouterr()
     code = main(["report", str(folder), "--no-plots", "--quiet"])
     _, err = capsys.readouterr()
@@ -362,24 +364,26 @@ def test_a_partial_run_is_reported_with_a_note(tmp_path, capsys):
 
 def bad(kind: str, tmp_path: Path) -> Path:
     folder = copy_run(small_run(), tmp_path / "run")
-    csv = folder / "results.csv"
-    lines = csv.read_text().splitlines()
+    store = folder / "results.jsonl"
+    lines = store.read_text().splitlines()
+    first = json.loads(lines[0])
     if kind == "not a run":
         empty = tmp_path / "empty"
         empty.mkdir()
         return empty
-    if kind == "missing columns":
-        csv.write_text("\n".join(",".join(line.split(",")[:10]) for line in lines) + "\n")
-    elif kind == "mangled row":
-        edit_rows(folder, lambda r: {**r, "median_s": "fast"} if r["impl"] == "jax-jit" else r)
-    elif kind == "too many fields":
-        csv.write_text("\n".join([*lines, lines[1] + ",extra,fields"]) + "\n")
-    elif kind == "truncated row":
-        csv.write_text("\n".join([*lines, lines[1][: len(lines[1]) // 2]]) + "\n")
+    if kind == "no configuration":
+        store.write_text("\n".join([*lines, json.dumps({**first, "config": None})]) + "\n")
+    elif kind == "unknown status":
+        edit_results(folder, lambda r: r)
+        store.write_text("\n".join([*lines, json.dumps({**first, "status": "fast"})]) + "\n")
+    elif kind == "newer format":
+        store.write_text("\n".join([*lines, json.dumps({**first, "format_version": 99})]) + "\n")
+    elif kind == "damaged line":
+        store.write_text("\n".join([lines[0], "{not json", *lines[1:]]) + "\n")
     elif kind == "metadata not an object":
         (folder / "metadata.json").write_text("[]")
     elif kind == "empty run":
-        csv.write_text(lines[0] + "\n")
+        store.write_text("")
     elif kind == "bad json":
         path = tmp_path / "bench.json"
         path.write_text("{not json")
@@ -393,8 +397,8 @@ def bad(kind: str, tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("kind", ["not a run", "missing columns", "mangled row",
-                                  "too many fields", "truncated row", "empty run",
+@pytest.mark.parametrize("kind", ["not a run", "no configuration", "unknown status",
+                                  "newer format", "damaged line", "empty run",
                                   "metadata not an object", "bad json", "foreign json",
                                   "missing"])
 def test_bad_input_exits_2_with_one_line(kind, tmp_path, capsys):

@@ -9,19 +9,13 @@ import pandas as pd
 import pytest
 
 from benchmarks.report.speedup import bootstrap_median, within_round_speedups
+from benchmarks.store import frame as store_frame
+from tests.report_helpers import timed
 
 
 def result_row(impl: str, times: list[list[float]], n: int = 1000, indices: bool = True) -> dict:
-    """A results row; ``times[p][r]`` is round r of process p, stored as the sweep stores it."""
-    flat = [t for process in times for t in process]
-    row = {"impl": impl, "op": "loss", "steps": 10, "problem": "synthetic", "n": n, "d": 1,
-           "dtype": "float64", "device": "cpu", "threads": 1, "status": "ok",
-           "median_s": float(np.median(flat)), "samples_s": " ".join(f"{t:.6e}" for t in flat)}
-    if indices:
-        row["sample_rounds"] = " ".join(str(r) for process in times for r in range(len(process)))
-        row["sample_processes"] = " ".join(str(p) for p, process in enumerate(times)
-                                           for _ in process)
-    return row
+    """A frame row; ``times[p][r]`` is round r of process p (no round indices: not paired)."""
+    return store_frame.row(timed(impl, times, n=n, rounds=indices))
 
 
 def drifting(base: float, rounds: int, processes: int, seed: int = 1) -> list[list[float]]:

@@ -20,13 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("benchmarks", "impls")
 # layer -> the layers it may import (its own always allowed)
 ALLOWED = {
-    "cli": {"report", "measure", "check", "explain", "store", "impls", "root"},
+    "cli": {"report", "measure", "check", "explain", "child", "store", "impls", "root"},
+    "explain": {"report", "check", "store", "impls", "root"},
     "report": {"check", "explain", "store", "impls", "root"},
-    "explain": {"check", "store", "impls", "root"},
-    "measure": {"store", "impls", "root"},
-    "check": {"store", "impls", "root"},
+    "measure": {"check", "child", "store", "impls", "root"},
+    "check": {"child", "store", "impls", "root"},
+    "child": {"root"},
     "store": {"impls", "root"},
-    "suite": {"report", "measure", "check", "store", "impls", "root"},
+    "suite": {"report", "measure", "check", "child", "store", "impls", "root"},
     "root": set(),
     "impls": set(),
 }
@@ -38,8 +39,6 @@ KNOWN_UPWARD = {
         "anchors prints with the report's console: print from cli, or pass the console in",
     ("benchmarks.measure.anchors", "benchmarks.report.format"):
         "anchors formats times with report.format: same move as above",
-    ("benchmarks.store.runs", "benchmarks.measure.sweep"):
-        "planned_count re-plans the sweep: store the planned count in metadata.json",
     ("benchmarks.report.command", "benchmarks.measure.bandwidth"):
         "report --probe-bandwidth measures: the command's run() belongs in cli/",
 }
@@ -242,8 +241,10 @@ def test_a_tree_without_cycles_passes(tmp_path):
      "benchmarks.suite.bench → benchmarks.cli.main"),
     ("benchmarks/check/verdicts.py", "from ..report import tables\n",
      "benchmarks.check.verdicts → benchmarks.report.tables"),
-    ("benchmarks/measure/sweep.py", "from benchmarks.check import verdicts\n",
-     "benchmarks.measure.sweep → benchmarks.check.verdicts"),
+    ("benchmarks/check/single.py", "from benchmarks.measure import session\n",
+     "benchmarks.check.single → benchmarks.measure"),
+    ("benchmarks/child/start.py", "from benchmarks.store import runs\n",
+     "benchmarks.child.start → benchmarks.store.runs"),
 ])
 def test_an_import_up_the_layers_is_named(tmp_path, source, text, edge):
     files = {name: "" for name in (
@@ -255,3 +256,41 @@ def test_an_import_up_the_layers_is_named(tmp_path, source, text, edge):
     files[source] = text
     bad = layering_violations(edges(write_tree(tmp_path, files), tmp_path))
     assert [str(e).split(" (")[0] for e in bad] == [edge]
+
+
+# ------------------------------------------------------------ one way to start a child
+
+STARTERS = {("subprocess", name) for name in ("Popen", "run", "call", "check_call",
+                                               "check_output", "getoutput", "getstatusoutput")}
+STARTERS |= {("os", name) for name in ("system", "popen", "fork", "forkpty", "execv", "execve",
+                                       "execvp", "spawnv", "spawnl", "posix_spawn")}
+
+
+def process_starts(path: Path, root: Path = ROOT) -> list[str]:
+    """Where a file starts a process: a call of subprocess or os that does, or multiprocessing."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) \
+                and (node.func.value.id, node.func.attr) in STARTERS:
+            found.append(f"{path.relative_to(root)}:{node.lineno}")
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        if any(n.split(".")[0] == "multiprocessing" for n in names):
+            found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_exactly_one_module_of_the_harness_starts_processes():
+    starts = {str(p.relative_to(ROOT)): process_starts(p)
+              for p in sorted((ROOT / "benchmarks").rglob("*.py"))}
+    starters = sorted(name for name, where in starts.items() if where)
+    assert starters == ["benchmarks/child/start.py"], {n: starts[n] for n in starters}
+
+
+def test_a_process_started_elsewhere_is_found(tmp_path):
+    path = tmp_path / "x.py"
+    path.write_text("import subprocess, os\ndef f():\n    subprocess.run(['true'])\n"
+                    "    os.system('true')\n")
+    assert [w.split(":")[1] for w in process_starts(path, tmp_path)] == ["3", "4"]

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from benchmarks.cli.main import main
-from benchmarks.store.load import load, load_sweep
-from benchmarks.store.results import COLUMNS
+from benchmarks.store.frame import COLUMNS
+from benchmarks.store.load import read_results
 from tests.registry_guard import isolated_registry  # noqa: F401 (autouse fixture)
+from tests.report_helpers import run_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 FAULTY = str(ROOT / "tests" / "plugins" / "faulty.py")
@@ -47,7 +48,7 @@ def test_faulty_workers_are_recorded_and_the_sweep_goes_on(capsys, tmp_path):
                          "--sizes", "five,100", "--op", "value_and_grad", "--quick",
                          "--timeout", "5", "--no-check", "--out", str(tmp_path))
     assert code == 0, out
-    frame = load_sweep(only_run(tmp_path))
+    frame = run_frame(only_run(tmp_path))
     status = dict(zip(frame["impl"] + "/" + frame["n"].astype(str), frame["status"],
                       strict=True))
     assert status == {"crashing/5": "crash", "crashing/100": "crash",
@@ -64,7 +65,8 @@ def test_faulty_workers_are_recorded_and_the_sweep_goes_on(capsys, tmp_path):
     assert (ok["points_per_s"] > 0).all() and (ok["gb_per_s"] > 0).all()
 
 
-def test_metadata_records_machine_versions_threads_and_command(capsys, tmp_path):
+def test_metadata_records_machine_versions_and_command_results_their_threads(capsys,
+                                                                              tmp_path):
     code, _, _ = sweep(capsys, "--impl", "numpy-manual", "--sizes", "five", "--op", "loss",
                        "--quick", "--out", str(tmp_path))
     assert code == 0
@@ -78,7 +80,8 @@ def test_metadata_records_machine_versions_threads_and_command(capsys, tmp_path)
     assert {"commit", "dirty"} <= set(machine["git"])
     assert metadata["status"] == "complete" and metadata["command"] == "sweep"
     assert metadata["started_at"] <= metadata["finished_at"]
-    threads = metadata["threads"]["numpy-manual"]
+    (result,) = read_results(only_run(tmp_path))[0]
+    threads = result.threads_used
     assert threads["requested"] == 1 and len(threads["affinity"]) == 1
     assert all(pool.endswith(":1") for pool in threads["threadpools"])
 
@@ -98,7 +101,7 @@ def test_killed_sweep_resumes_without_repeating(tmp_path):
     process.wait()
     run = only_run(tmp_path)
     assert not (run / "results.csv").exists()  # the export is written at the end
-    partial = load_sweep(run)
+    partial = run_frame(run)
     assert 3 <= len(partial) < 8
     done = subprocess.run([sys.executable, "-m", "benchmarks.cli.main", "sweep", "--resume",
                            str(run), "--quiet"], cwd=ROOT, capture_output=True, text=True,
@@ -125,7 +128,7 @@ def test_sigterm_stops_cleanly_and_keeps_rows(tmp_path):
     assert "--resume" in out
     run = only_run(tmp_path)
     assert json.loads((run / "metadata.json").read_text())["status"] == "interrupted"
-    assert len(load_sweep(run)) >= 2
+    assert len(run_frame(run)) >= 2
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -166,7 +169,7 @@ def test_resume_refuses_folders_that_are_not_runs_or_differ(capsys, tmp_path):
     code, _, err = sweep(capsys, "--resume", str(run), "--sizes", "five,100")
     assert code == 2 and "made by a different command" in err
     code, _, _ = sweep(capsys, "--resume", str(run))  # nothing left to do
-    assert code == 0 and len(load_sweep(run)) == 1
+    assert code == 0 and len(run_frame(run)) == 1
 
 
 def test_pytest_benchmark_json_and_sweep_csv_load_into_one_frame(capsys, tmp_path):
@@ -182,24 +185,24 @@ def test_pytest_benchmark_json_and_sweep_csv_load_into_one_frame(capsys, tmp_pat
     code, _, _ = sweep(capsys, "--impl", "numpy-manual", "--sizes", "five", "--op",
                        "value_and_grad", "--quick", "--out", str(tmp_path / "runs"))
     assert code == 0
-    both = pd.concat([load(json_path), load(only_run(tmp_path / "runs"))])
-    assert list(both.columns[:len(COLUMNS)]) == COLUMNS
+    both = pd.concat([run_frame(json_path), run_frame(only_run(tmp_path / "runs"))])
+    assert list(both.columns[:len(COLUMNS)]) == list(COLUMNS)
     assert set(both["impl"]) == {"numpy-manual"}
     assert (both["n"] == 5).all() and (both["op"] == "value_and_grad").all()
     assert (both["median_s"] > 0).all() and (both["samples"].map(len) >= 3).all()
 
 
 def test_default_plan_skips_long_training_runs_and_says_so(tmp_path):
-    from benchmarks.measure.runner import run_sweep
-    from benchmarks.measure.sweep import plan
+    from benchmarks.measure.session import run_sweep
     from benchmarks.measure.timing import QUICK
+    from benchmarks.store.config import plan
     from benchmarks.store.results import RunFolder
 
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})
     configs = plan(["numpy-manual"], [None, 100], [1], ["float64"], ["cpu"], ["train"], 1, 3)
     run_sweep(configs, folder, QUICK, 60, [], train_max_n=50)
-    rows = {r["n"]: r for r in load_sweep(folder.path).to_dict("records")}
+    rows = {r["n"]: r for r in run_frame(folder.path).to_dict("records")}
     assert rows[5]["status"] == "ok" and rows[5]["steps"] == 3
     assert rows[100]["status"] == "skipped" and "--op train" in rows[100]["message"]
     assert rows[5]["points_per_s"] == pytest.approx(5 * 3 / rows[5]["median_s"])

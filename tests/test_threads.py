@@ -8,8 +8,8 @@ import pytest
 
 from benchmarks.measure.supervisor import (
     THREAD_VARIABLES,
-    Pool,
     WorkerError,
+    WorkerPool,
     cpus_for,
     spare_cpus,
     worker_environment,
@@ -52,12 +52,12 @@ def test_the_supervisor_gets_the_cpus_no_worker_uses():
 def test_a_pool_pins_the_supervisor_apart_from_its_workers_and_unpins_it(threads):
     before = os.sched_getaffinity(0)
     allowed = sorted(before)
-    pool = Pool(threads)
+    pool = WorkerPool(threads)
     try:
         worker = pool.get("numpy-manual")
         with pytest.raises(WorkerError, match="unknown request"):
             worker.request({"kind": "nothing"}, 60)  # answered after the worker pinned itself
-        mine, its = os.sched_getaffinity(0), os.sched_getaffinity(worker.process.pid)
+        mine, its = os.sched_getaffinity(0), os.sched_getaffinity(worker.child.process.pid)
         assert its == set(cpus_for(threads, allowed))
         spare = set(spare_cpus(threads, allowed))
         assert mine == (spare or before) and not (spare & its)
@@ -65,7 +65,7 @@ def test_a_pool_pins_the_supervisor_apart_from_its_workers_and_unpins_it(threads
         second = pool.get("python-loop")
         with pytest.raises(WorkerError, match="unknown request"):
             second.request({"kind": "nothing"}, 60)
-        assert os.sched_getaffinity(second.process.pid) == its
+        assert os.sched_getaffinity(second.child.process.pid) == its
     finally:
         pool.stop()
     assert os.sched_getaffinity(0) == before
@@ -75,15 +75,16 @@ def test_a_pool_pins_the_supervisor_apart_from_its_workers_and_unpins_it(threads
                     reason="needs two CPUs")
 def test_a_torch_worker_runs_with_n_intra_and_inter_op_threads(tmp_path):
     pytest.importorskip("torch")
-    from benchmarks.measure.runner import run_sweep
-    from benchmarks.measure.sweep import plan
+    from benchmarks.measure.session import run_sweep
     from benchmarks.measure.timing import QUICK
+    from benchmarks.store.config import plan
     from benchmarks.store.results import RunFolder
 
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})
     configs = plan(["torch-autograd"], [None], [1], ["float64"], ["cpu"], ["loss"], 2, 10)
-    threads = run_sweep(configs, folder, QUICK, 120, [])["torch-autograd"]
+    run_sweep(configs, folder, QUICK, 120, [])
+    threads = folder.results()[0].threads_used
     assert threads["requested"] == 2 and len(threads["affinity"]) == 2
     assert threads["torch_threads"] == 2 and threads["torch_interop_threads"] == 2
     assert threads["environment"]["OMP_WAIT_POLICY"] == "PASSIVE"

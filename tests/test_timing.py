@@ -5,24 +5,25 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.measure import timing
+from benchmarks.store.config import Config
+from benchmarks.store.record import Result, Sample, Stats
 
 
 def test_summary_statistics_on_known_samples():
-    stats = timing.summarize([1.0, 2.0, 3.0, 4.0, 5.0])
-    assert stats["median_s"] == 3.0 and stats["min_s"] == 1.0 and stats["max_s"] == 5.0
-    assert stats["q1_s"] == 2.0 and stats["q3_s"] == 4.0 and stats["iqr_s"] == 2.0
-    assert stats["mean_s"] == 3.0 and stats["std_s"] == pytest.approx(1.5811388, rel=1e-6)
-    assert stats["rounds"] == 5 and stats["noisy"]
+    stats = Stats.from_samples([1.0, 2.0, 3.0, 4.0, 5.0])
+    assert stats.median_s == 3.0 and stats.min_s == 1.0 and stats.max_s == 5.0
+    assert stats.q1_s == 2.0 and stats.q3_s == 4.0 and stats.iqr_s == 2.0
+    assert stats.mean_s == 3.0 and stats.std_s == pytest.approx(1.5811388, rel=1e-6)
+    assert stats.rounds == 5 and stats.noisy
 
 
 def test_quiet_samples_are_not_noisy():
-    stats = timing.summarize([1.00, 1.01, 0.99, 1.02, 1.00, 0.98])
-    assert not stats["noisy"]
+    assert not Stats.from_samples([1.00, 1.01, 0.99, 1.02, 1.00, 0.98]).noisy
 
 
 def test_single_sample():
-    stats = timing.summarize([2.5])
-    assert stats["median_s"] == 2.5 and stats["iqr_s"] == 0 and stats["std_s"] == 0
+    stats = Stats.from_samples([2.5])
+    assert stats.median_s == 2.5 and stats.iqr_s == 0 and stats.std_s == 0
 
 
 class FakeClock:
@@ -51,9 +52,8 @@ def test_calibration_picks_more_loops_for_faster_functions():
 
 def test_measure_reports_per_call_time_and_respects_budget():
     clock = FakeClock(2e-6)
-    settings = timing.Settings(budget=0.1, round_target=0.01, min_rounds=5, warmup=0.001,
-                               timer=clock.timer)
-    m = timing.measure(clock.function, settings)
+    settings = timing.Settings(budget=0.1, round_target=0.01, min_rounds=5, warmup=0.001)
+    m = timing.measure(clock.function, settings, clock.timer)
     assert all(s == pytest.approx(2e-6) for s in m.samples)
     assert m.loops >= 0.01 / 2e-6
     assert 0.1 <= sum(s * m.loops for s in m.samples) < 0.2
@@ -62,8 +62,8 @@ def test_measure_reports_per_call_time_and_respects_budget():
 
 def test_long_calls_get_the_minimum_number_of_single_call_rounds():
     clock = FakeClock(1.0)
-    settings = timing.Settings(budget=0.5, round_target=0.01, min_rounds=5, timer=clock.timer)
-    m = timing.measure(clock.function, settings)
+    settings = timing.Settings(budget=0.5, round_target=0.01, min_rounds=5)
+    m = timing.measure(clock.function, settings, clock.timer)
     assert m.loops == 1 and len(m.samples) == 5
 
 
@@ -74,9 +74,8 @@ def test_first_call_is_kept_apart_from_the_steady_state():
     def function():
         now[0] += next(costs)
 
-    settings = timing.Settings(budget=0.05, round_target=0.005, min_rounds=5, warmup=0.01,
-                               timer=lambda: now[0])
-    m = timing.measure(function, settings)
+    settings = timing.Settings(budget=0.05, round_target=0.005, min_rounds=5, warmup=0.01)
+    m = timing.measure(function, settings, lambda: now[0])
     assert m.first_call == pytest.approx(5.0)
     assert max(m.samples) == pytest.approx(1e-3)
 
@@ -160,26 +159,24 @@ def test_warm_up_times_the_first_call_apart_and_sizes_rounds():
         now[0] += next(costs)
         return now[0]
 
-    settings = timing.Settings(round_target=1e-3, warmup=1e-3, timer=lambda: now[0])
-    warm = timing.warm_up(function, settings)
+    settings = timing.Settings(round_target=1e-3, warmup=1e-3)
+    warm = timing.warm_up(function, settings, lambda: now[0])
     assert warm.first_call == pytest.approx(3.0)
     assert warm.call_s == pytest.approx(1e-4)
     assert warm.loops == 16  # the smallest power of two with 16 × 100 µs ≥ 1 ms
-    per_call, _ = timing.time_round(function, warm.loops, settings.timer)
+    per_call, _ = timing.time_round(function, warm.loops, lambda: now[0])
     assert per_call == pytest.approx(1e-4)
 
 
 def test_stats_say_how_many_rounds_and_processes():
-    from benchmarks.measure.records import Measured, RoundSample
-
-    samples = tuple(RoundSample(r, p, 1.0 + p) for p in range(3) for r in range(4))
-    stats = Measured("ok", samples=samples).stats
+    config = Config("x", "loss", "synthetic", 100, 1, "float64", "cpu", 1, 10)
+    samples = tuple(Sample(p, r, 1.0 + p) for p in range(3) for r in range(4))
+    result = Result(config, "ok", samples=samples, process_ids=(0, 1, 2))
+    stats = result.stats
     assert stats is not None
     assert stats.rounds == 12 and stats.processes == 3 and stats.median_s == 2.0
-    row = Measured("ok", samples=samples).columns()
-    assert row["sample_rounds"].split() == ["0", "1", "2", "3"] * 3
-    assert row["sample_processes"].split()[-1] == "2" and row["processes"] == 3
-    assert Measured("timeout", "no result within 5 s").stats is None
+    assert result.paired_rounds()[(2, 3)] == 3.0
+    assert Result(config, "timeout", "no result within 5 s").stats is None
 
 
 def test_a_few_slow_calls_after_the_first_do_not_decide_the_loop_count():
@@ -189,7 +186,7 @@ def test_a_few_slow_calls_after_the_first_do_not_decide_the_loop_count():
     def function():
         now[0] += next(costs)
 
-    settings = timing.Settings(round_target=1e-3, warmup=8e-3, timer=lambda: now[0])
-    warm = timing.warm_up(function, settings)
+    settings = timing.Settings(round_target=1e-3, warmup=8e-3)
+    warm = timing.warm_up(function, settings, lambda: now[0])
     assert warm.warmup_calls <= 7  # so their mean is above the 1 ms round target
     assert warm.loops == 16 and warm.call_s == pytest.approx(1e-4)

@@ -1,37 +1,24 @@
-"""The child process of ``benchmarks.check.isolate``: one job in, one pickled result out.
+"""The child process of ``benchmarks.check.isolate``: discover a plugin or check one class.
 
-    python -m benchmarks.check.child JOB RESULT
+    python -m benchmarks.check.child REPLY_FD PARENT_PID   (started by benchmarks.child)
 
-A job either discovers what a plugin file registers or checks one implementation. The
-child re-loads only the plugin it needs; ``sys.exit`` anywhere (even at the plugin's import)
-comes back as a result naming the phase, and the child exits by itself if its parent dies.
+A discover job says what a plugin file registers; a check job checks one implementation,
+named (a built-in or a plugin's name, the plugin re-loaded here) or given as a class. Whatever
+the plugin does, ``benchmarks.child.serve`` sends it back: a result, an exception, or the
+``sys.exit`` it called.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
-import pickle
-import sys
-import threading
-import time
 from typing import Any
 
 
-def watch_parent(parent: int) -> None:
-    """Exit once the parent is gone, so no check child outlives its run."""
-
-    def loop() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=loop, daemon=True).start()
-
-
-def find_class(target: str) -> Any:
+def find_class(target: Any) -> Any:
     from impls import registry
 
+    if isinstance(target, type):
+        return target
     if ":" in target:
         module, _, qualname = target.partition(":")
         return getattr(importlib.import_module(module), qualname)
@@ -64,21 +51,11 @@ def check(job: dict[str, Any]) -> Any:
     return check_one(find_class(job["target"]), job["context"])
 
 
-def main(argv: list[str]) -> int:
-    job_path, result_path = argv
-    with open(job_path, "rb") as f:
-        job = pickle.load(f)
-    watch_parent(job["parent"])
-    phase = "importing the plugin" if job["kind"] == "discover" else "being checked"
-    try:
-        result = discover(job) if job["kind"] == "discover" else check(job)
-    except SystemExit as stop:
-        result = {"exited": f"called sys.exit({stop.code!r}) while {phase}"}
-    with open(result_path + ".part", "wb") as f:
-        pickle.dump(result, f)
-    os.replace(result_path + ".part", result_path)
-    return 0
+def answer(job: dict[str, Any]) -> Any:
+    return discover(job) if job["kind"] == "discover" else check(job)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from benchmarks.child.serve import serve
+
+    serve(answer)

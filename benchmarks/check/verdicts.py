@@ -15,8 +15,9 @@ from typing import Any
 
 from benchmarks.check import schema
 from benchmarks.check.context import Context, ImplCheck, prepare
-from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, kill_running, run_child
+from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
 from benchmarks.check.single import check_one
+from benchmarks.child.start import stop_all
 from impls import registry
 from impls.problem import Problem
 
@@ -60,7 +61,7 @@ def check_all(context: Context, names: list[str], isolate: bool, timeout: float,
     try:
         return list(pool.map(one, names))
     except BaseException:  # Ctrl-C or SIGTERM: the children die now, not at their timeout
-        kill_running()
+        stop_all()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

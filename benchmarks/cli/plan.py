@@ -7,7 +7,7 @@ from typing import Any
 
 from benchmarks.cli.problem_args import check_theta0
 from benchmarks.errors import UsageError
-from benchmarks.measure.sweep import SweepOptions
+from benchmarks.store.config import SweepOptions
 from impls import registry
 from impls.base import OPS
 from impls.problem import ProblemError, ProblemSpec, check_fits

@@ -4,25 +4,30 @@ nothing with --quiet."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from benchmarks.measure.sweep import Config
 from benchmarks.report.format import seconds
+from benchmarks.store.config import Config
+from benchmarks.store.record import Result
 
 
 class Progress:
-    """A rich progress bar on a terminal, plain "k of N, time left" lines elsewhere.
+    """A rich progress bar on a terminal, plain "k of N, time left" lines elsewhere (the
+    sweep's ``benchmarks.measure.session.Watcher``).
 
     A unit is one configuration measured in one process (K units for each configuration).
     """
 
-    def __init__(self, total: int, quiet: bool) -> None:
+    def __init__(self, quiet: bool) -> None:
         from benchmarks.report.console import console
 
-        self.console, self.total, self.quiet = console, total, quiet
+        self.console, self.total, self.quiet = console, 0, quiet
         self.done, self.started = 0, time.perf_counter()
         self.bar = None
-        if not quiet and console.is_terminal:
+
+    def start(self, units: int) -> None:
+        self.total, self.started = units, time.perf_counter()
+        console = self.console
+        if not self.quiet and console.is_terminal:
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -35,7 +40,7 @@ class Progress:
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
                                 MofNCompleteColumn(), TimeElapsedColumn(),
                                 TimeRemainingColumn(), console=console)
-            self.task = self.bar.add_task("sweep", total=total)
+            self.task = self.bar.add_task("sweep", total=units)
             self.bar.start()
 
     def left(self) -> str:
@@ -51,11 +56,11 @@ class Progress:
         elif label and not self.quiet:
             print(f"[{self.done} of {self.total}, {self.left()}] {label}", flush=True)
 
-    def row(self, config: Config, row: dict[str, Any]) -> None:
+    def result(self, config: Config, result: Result) -> None:
         if self.bar is None and not self.quiet:
-            median = row.get("median_s")
-            shown = f"median {seconds(median)}" if median not in (None, "") else ""
-            print(f"{config.key}: {row['status']} {shown} {row.get('message') or ''}".rstrip(),
+            median = result.median_s
+            shown = f"median {seconds(median)}" if median is not None else ""
+            print(f"{config.key}: {result.status} {shown} {result.message}".rstrip(),
                   flush=True)
 
     def stop(self) -> None:

@@ -20,18 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.child import lifeline, start
 from benchmarks.cli.plan import SWEEP_FIELDS, check_memory, plan_options, quick_options
 from benchmarks.cli.problem_args import sweep_problem
 from benchmarks.cli.progress import Progress, seconds_text
 from benchmarks.cli.sweep_check import check_passed, record_checks
 from benchmarks.errors import UsageError
-from benchmarks.measure import lifeline, limits, machine, timing
-from benchmarks.measure.runner import run_sweep
-from benchmarks.measure.sweep import SweepOptions, settings_dict
+from benchmarks.measure import limits, machine, timing
+from benchmarks.measure.session import run_sweep
 from benchmarks.store import plugins as plugin_files
-from benchmarks.store.format import METADATA
+from benchmarks.store.config import SweepOptions
+from benchmarks.store.format import METADATA, RunError
 from benchmarks.store.lock import Busy, FolderLock
-from benchmarks.store.results import RunError, RunFolder
+from benchmarks.store.results import RunFolder
 from impls import registry
 
 __all__ = ["Request", "check_passed", "execute", "quick_options", "request_from"]
@@ -93,7 +94,7 @@ def start_metadata(options: SweepOptions, request: Request) -> dict[str, Any]:
         raise UsageError(f"cannot read plugin {error.filename}: {error.strerror}") from None
     return {"command": "sweep", "argv": sys.argv, "options": options.to_json(),
             "check": request.check, "plugins": plugins,
-            "settings": settings_dict(timing.QUICK if options.quick else timing.DEFAULT),
+            "settings": (timing.QUICK if options.quick else timing.DEFAULT).to_json(),
             "started_at": dt.datetime.now().isoformat(), "status": "running",
             **({"problem": request.problem} if request.problem else {}),
             # the probes run before any worker starts, so nothing of ours runs beside them
@@ -215,17 +216,15 @@ def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
     try:
         if metadata.get("check"):
             record_checks(folder.path, options, quiet)
-        remaining = len([c for c in configs if c.key not in folder.done_keys()])
-        progress = Progress(remaining * options.processes, quiet)
+        progress = Progress(quiet)
         settings = timing.QUICK if options.quick else timing.DEFAULT
-        threads = run_sweep(configs, folder, settings, options.timeout, plugins,
-                            train_max_n=options.train_max_n, processes=options.processes,
-                            floor=limits.floor_of(metadata), on_progress=progress.step,
-                            on_row=progress.row)
-        metadata.setdefault("threads", {}).update(threads)
+        run_sweep(configs, folder, settings, options.timeout, plugins,
+                  train_max_n=options.train_max_n, processes=options.processes,
+                  floor=limits.floor_of(metadata), watcher=progress)
         folder.export()
     except KeyboardInterrupt as interrupt:
-        lifeline.kill_children()  # a child started by the check or a worker: none outlives us
+        start.stop_all()  # a child started by the check or a worker: none outlives us
+        lifeline.kill_children()  # nor what they started (a Dask cluster's processes)
         signum = interrupt.args[0] if interrupt.args else signal.SIGINT
         status, code = "interrupted", 128 + int(signum)
     except OSError as error:

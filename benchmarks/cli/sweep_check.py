@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.check import schema
-from benchmarks.measure.sweep import SweepOptions
+from benchmarks.store.config import SweepOptions
 from benchmarks.store.format import CHECK, device_check, device_checks, write_atomic
 from impls import registry
 from impls.problem import Problem, ProblemSpec, build

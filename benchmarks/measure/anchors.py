@@ -39,49 +39,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def sweep_median(impl: str, op: str) -> float:
     """The median of the sweep's own engine: one worker, its rounds, as a sweep runs them."""
-    from dataclasses import asdict
+    from benchmarks.measure.session import Session, result_of
+    from benchmarks.measure.timing import DEFAULT
+    from benchmarks.store.config import plan
 
-    from benchmarks.measure.records import Stats
-    from benchmarks.measure.supervisor import Worker, WorkerError, WorkerLost
-    from benchmarks.measure.sweep import Config, settings_dict
-    from benchmarks.measure.timing import DEFAULT, rounds_wanted
-
-    config = Config(impl, op, None, 1, "float64", "cpu", 1, 1)
-    worker = Worker(threads=1)
+    (config,) = plan([impl], [None], [1], ["float64"], ["cpu"], [op], 1, 1)
+    session = Session(DEFAULT, timeout=300, plugins=[], threads=1)
     try:
-        prepared = worker.prepare({"config": asdict(config), "settings": settings_dict(DEFAULT),
-                                   "plugins": []}, timeout=300)
-        samples = [worker.round(timeout=300)
-                   for _ in range(rounds_wanted(prepared.round_s, DEFAULT))]
-        finished = worker.finish(timeout=300)
-    except (WorkerLost, WorkerError) as error:
-        raise RuntimeError(f"sweep worker: {error}") from None
+        outcome = session.measure_group([config], process=0)[config.key]
     finally:
-        worker.stop()
-    if finished.status != "ok":
-        raise RuntimeError(f"sweep worker: {finished.status} {finished.message}")
-    return Stats.from_samples(samples).median_s
+        session.stop()
+    result = result_of(config, 0, outcome)
+    if result.status != "ok" or result.median_s is None:
+        raise RuntimeError(f"sweep worker: {result.status} {result.message}")
+    return result.median_s
 
 
 def timeit_median(impl: str, op: str) -> float:
     import json
-    import subprocess
     import sys
 
+    from benchmarks.child.start import environment, run_command
     from benchmarks.measure.supervisor import worker_environment
 
-    done = subprocess.run([sys.executable, "-c", TIMEIT_SCRIPT, impl, op, "10"],
-                          capture_output=True, text=True, env=worker_environment(1),
-                          timeout=300, check=True)
+    done = run_command([sys.executable, "-c", TIMEIT_SCRIPT, impl, op, "10"], timeout=300,
+                       env=environment(worker_environment(1)))
+    if done.returncode != 0:
+        raise RuntimeError(f"timeit failed: {done.stderr[-500:]}")
     # timeit's documented statistic: the best of its repeats (each the mean of ≥ 0.2 s of calls)
     return min(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def pytest_benchmark_median(impl: str, op: str, workdir: Path) -> float:
     import json
-    import subprocess
     import sys
 
+    from benchmarks.child.start import environment, run_command
     from benchmarks.measure.machine import REPO
     from benchmarks.measure.supervisor import worker_environment
 
@@ -94,8 +87,7 @@ def pytest_benchmark_median(impl: str, op: str, workdir: Path) -> float:
                "--benchmark-max-time=0.5",
                f"--benchmark-json={out}"]
     prefix = ["taskset", "-c", env["UPDATEBENCH_CPUS"]] if "UPDATEBENCH_CPUS" in env else []
-    done = subprocess.run(prefix + command, capture_output=True, text=True, env=env,
-                          cwd=REPO, timeout=600)
+    done = run_command(prefix + command, timeout=600, env=environment(env), cwd=REPO)
     if done.returncode != 0:
         raise RuntimeError(f"pytest-benchmark failed: {done.stdout[-500:]}")
     benches = [b for b in json.loads(out.read_text())["benchmarks"]

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from benchmarks.measure import bandwidth
-from benchmarks.measure.sweep import Config
+from benchmarks.store.config import Config
 
 EXP_ELEMENTS = 4096  # 32 KiB of float64: in L1 or L2 on any CPU of the last decade
 EXP_REPEATS = 200
@@ -91,4 +91,4 @@ def floor_of(metadata: dict[str, Any]) -> Callable[[Config], float | None] | Non
     found = Limits.from_json(metadata.get("limits"))
     if found is None:
         return None
-    return lambda c: found.floor(c.size, c.bytes_read, c.dtype, c.calls)
+    return lambda c: found.floor(c.n, c.bytes_read, c.dtype, c.calls)

@@ -13,6 +13,8 @@ from typing import Any
 
 import psutil
 
+from benchmarks.child.start import run_command
+
 PACKAGES = ("numpy", "jax", "jaxlib", "torch", "pandas", "mpmath", "sympy", "autograd",
             "numba", "dask", "distributed", "pytest-benchmark", "threadpoolctl", "psutil",
             "jax-cuda12-plugin", "jax-cuda13-plugin", "nvidia-cuda-runtime",
@@ -55,8 +57,7 @@ def blas() -> list[dict[str, Any]]:
 def git() -> dict[str, Any]:
     def run(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
-                                  timeout=10)
+            done = run_command(["git", *args], timeout=10, cwd=REPO)
         except (OSError, subprocess.TimeoutExpired):
             return None
         return done.stdout.strip() if done.returncode == 0 else None
@@ -71,8 +72,7 @@ def gpus() -> dict[str, Any]:
     is imported for it); empty lists where there is none."""
     def smi(*args: str) -> str | None:
         try:
-            done = subprocess.run(["nvidia-smi", *args], capture_output=True, text=True,
-                                  timeout=20)
+            done = run_command(["nvidia-smi", *args], timeout=20)
         except (OSError, subprocess.TimeoutExpired):
             return None
         return done.stdout if done.returncode == 0 else None

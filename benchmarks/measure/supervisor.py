@@ -1,23 +1,17 @@
-"""The parent's side of a worker process: start it, send it requests, notice when it dies.
+"""The parent's side of a worker process: its environment, its requests, its loss.
 
 One worker process per implementation (JAX and torch never share a process or a thread
-pool). A request that gets no reply within its timeout, or a worker that exits, raises
-``WorkerLost`` with a one-line message; the worker is then killed and a fresh one started
-for the next configuration that needs it.
+pool), started through ``benchmarks.child``. A request that gets no reply within its timeout,
+or a worker that exits, raises ``WorkerLost`` with a one-line message; the worker is then
+killed and a fresh one started for the next configuration that needs it.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import queue
-import subprocess
-import sys
-import tempfile
-import threading
-from typing import Any
 
-from benchmarks.measure.records import Finished, Prepared, from_json
+from benchmarks.child.start import Child, ChildError, ChildLost
+from benchmarks.measure.protocol import Finish, Finished, Prepare, Prepared, Round
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS", "NUMBA_NUM_THREADS")
@@ -37,6 +31,9 @@ class WorkerLost(Exception):
 
 class WorkerError(Exception):
     """The worker answered with an exception of the implementation (it stays usable)."""
+
+
+WORKER = "benchmarks.measure.worker"
 
 
 def cpus_for(threads: int, allowed: list[int]) -> list[int]:
@@ -78,83 +75,44 @@ def worker_environment(threads: int, allowed: list[int] | None = None) -> dict[s
     allowed = allowed_cpus() if allowed is None else allowed
     if allowed:
         env["UPDATEBENCH_CPUS"] = ",".join(str(c) for c in cpus_for(threads, allowed))
-    env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
-class Worker:
+class WorkerProcess:
     """One worker process for one implementation."""
 
     def __init__(self, threads: int, allowed: list[int] | None = None) -> None:
         self.threads = threads
-        read_fd, write_fd = os.pipe()
-        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.measure.worker", str(write_fd)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.stderr,
-            pass_fds=(write_fd,), env=worker_environment(threads, allowed), text=True,
-        )
-        os.close(write_fd)
-        self.replies: queue.Queue[str | None] = queue.Queue()
-        self.reader = threading.Thread(target=self._read, args=(read_fd,), daemon=True)
-        self.reader.start()
+        self.child = Child(WORKER, worker_environment(threads, allowed))
 
-    def _read(self, fd: int) -> None:
-        with os.fdopen(fd) as stream:
-            for line in stream:
-                self.replies.put(line)
-        self.replies.put(None)  # the worker is gone
-
-    def stderr_tail(self, lines: int = 3) -> str:
-        self.stderr.seek(0)
-        text = self.stderr.read().decode(errors="replace").strip().splitlines()
-        return " | ".join(text[-lines:])
-
-    def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
-        assert self.process.stdin is not None
+    def request(self, message: Prepare | Round | Finish, timeout: float):
         try:
-            self.process.stdin.write(json.dumps(message) + "\n")
-            self.process.stdin.flush()
-            reply = self.replies.get(timeout=timeout)
-        except queue.Empty:
-            self.stop()
-            raise WorkerLost("timeout", f"no result within {timeout:g} s") from None
-        except (BrokenPipeError, OSError):
-            reply = None
-        if reply is None:
-            code = self.process.wait(timeout=10)
-            detail = self.stderr_tail()
-            self.stop()
-            raise WorkerLost("crash", f"worker exited with status {code}"
-                             + (f": {detail}" if detail else ""))
-        answer = json.loads(reply)
-        if "error" in answer:
-            raise WorkerError(answer["error"])
-        return answer
+            return self.child.request(message, timeout)
+        except ChildLost as lost:
+            text = f"no result within {timeout:g} s" if lost.status == "timeout" \
+                else f"worker {lost}"
+            raise WorkerLost(lost.status, text) from None
+        except ChildError as error:
+            raise WorkerError(str(error)) from None
 
-    def prepare(self, message: dict[str, Any], timeout: float) -> Prepared:
-        return from_json(Prepared, self.request({"kind": "prepare", **message},
-                                                timeout)["prepared"])
+    def prepare(self, message: Prepare, timeout: float) -> Prepared:
+        return self.request(message, timeout)
 
     def round(self, timeout: float) -> float:
-        return float(self.request({"kind": "round"}, timeout)["seconds"])
+        return float(self.request(Round(), timeout))
 
     def finish(self, timeout: float) -> Finished:
-        return from_json(Finished, self.request({"kind": "finish"}, timeout)["finished"])
+        return self.request(Finish(), timeout)
 
     @property
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return self.child.alive
 
     def stop(self) -> None:
-        if self.alive:
-            self.process.kill()
-        self.process.wait()
-        if not self.stderr.closed:
-            self.stderr.close()
+        self.child.stop()
 
 
-class Pool:
+class WorkerPool:
     """A live worker per implementation, started on first use, replaced once it is lost.
 
     While it has workers, the supervisor (this process, and the reader threads it starts
@@ -166,14 +124,14 @@ class Pool:
 
     def __init__(self, threads: int) -> None:
         self.threads = threads
-        self.workers: dict[str, Worker] = {}
+        self.workers: dict[str, WorkerProcess] = {}
         self.allowed: list[int] | None = None  # this process's CPUs before it was pinned
 
-    def get(self, impl: str) -> Worker:
+    def get(self, impl: str) -> WorkerProcess:
         worker = self.workers.get(impl)
         if worker is None or not worker.alive:
             self._pin_self()
-            worker = self.workers[impl] = Worker(self.threads, self.allowed)
+            worker = self.workers[impl] = WorkerProcess(self.threads, self.allowed)
         return worker
 
     def _pin_self(self) -> None:

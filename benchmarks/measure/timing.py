@@ -22,13 +22,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from benchmarks.measure.records import NOISY_IQR_FRACTION, Stats
-
-__all__ = ["NOISY_IQR_FRACTION", "Stats"]
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
 class Settings:
+    """How long and how often a configuration is timed; stored in metadata.json."""
+
     budget: float = 0.5  # seconds of measured rounds per configuration
     # A round of fast calls lasts at least this long: 1 ms is 20,000× perf_counter's
     # resolution and 10× the pipe round trip that starts each interleaved round, yet short
@@ -37,7 +37,9 @@ class Settings:
     min_rounds: int = 5
     max_rounds: int = 400
     warmup: float = 0.05  # seconds of warm-up calls after the first call
-    timer: Callable[[], float] = field(default=time.perf_counter, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 QUICK = Settings(budget=0.1, min_rounds=5, warmup=0.02)
@@ -51,14 +53,6 @@ class Measurement:
     first_call: float  # seconds, the very first call (compile / lazy initialisation included)
     warmup_calls: int
     last_result: Any = field(default=None, repr=False)
-
-    def stats(self) -> dict[str, float | int | bool]:
-        return summarize(self.samples) | {"loops": self.loops, "first_call_s": self.first_call}
-
-
-def summarize(samples: list[float]) -> dict[str, float | int | bool]:
-    """Median, IQR, min, max, mean, standard deviation, rounds, and the noisy flag."""
-    return asdict(Stats.from_samples(samples))
 
 
 class RoundFailed(Exception):
@@ -76,27 +70,27 @@ class Warm:
     last_result: Any = field(default=None, repr=False, compare=False)
 
 
-def _time_loops(fn: Callable[[], Any], loops: int, timer: Callable[[], float]) -> tuple[float, Any]:
+def _time_loops(fn: Callable[[], Any], loops: int, clock: Clock) -> tuple[float, Any]:
     result = None
-    start = timer()
+    start = clock()
     for _ in range(loops):
         result = fn()
-    return timer() - start, result
+    return clock() - start, result
 
 
 def time_round(fn: Callable[[], Any], loops: int,
-               timer: Callable[[], float] = time.perf_counter) -> tuple[float, Any]:
+               clock: Clock = time.perf_counter) -> tuple[float, Any]:
     """One round: seconds per call over ``loops`` calls, and the last result."""
-    elapsed, result = _time_loops(fn, loops, timer)
+    elapsed, result = _time_loops(fn, loops, clock)
     return elapsed / loops, result
 
 
 def calibrate(fn: Callable[[], Any], round_target: float,
-              timer: Callable[[], float] = time.perf_counter) -> int:
+              clock: Clock = time.perf_counter) -> int:
     """The smallest power-of-two loop count whose round lasts at least ``round_target``."""
     loops = 1
     while True:
-        elapsed, _ = _time_loops(fn, loops, timer)
+        elapsed, _ = _time_loops(fn, loops, clock)
         if elapsed >= round_target or loops >= 2**24:
             return loops
         # jump close to the target, then keep a power of two
@@ -104,14 +98,14 @@ def calibrate(fn: Callable[[], Any], round_target: float,
         loops *= 2 ** max(1, math.ceil(math.log2(min(factor, 1024))))
 
 
-def warm_up(fn: Callable[[], Any], settings: Settings = DEFAULT) -> Warm:
+def warm_up(fn: Callable[[], Any], settings: Settings = DEFAULT,
+            clock: Clock = time.perf_counter) -> Warm:
     """The first call timed on its own, the warm-up, then the loop count of a round."""
-    timer = settings.timer
     gc.collect()
-    first, result = _time_loops(fn, 1, timer)
+    first, result = _time_loops(fn, 1, clock)
     times: list[float] = []
     while sum(times) < settings.warmup or not times:
-        elapsed, result = _time_loops(fn, 1, timer)
+        elapsed, result = _time_loops(fn, 1, clock)
         times.append(elapsed)
     warmup_calls = len(times)
     # the median, not the mean: a few slow calls right after the first one must not make a
@@ -119,10 +113,10 @@ def warm_up(fn: Callable[[], Any], settings: Settings = DEFAULT) -> Warm:
     single = sorted(times)[len(times) // 2]
     if single >= settings.round_target:
         return Warm(1, first, warmup_calls, single, result)
-    loops = calibrate(fn, settings.round_target, timer)
+    loops = calibrate(fn, settings.round_target, clock)
     # one round at the final loop count sizes the rounds: the warm-up's mean still holds
     # the slow calls right after the first one
-    per_call, result = time_round(fn, loops, timer)
+    per_call, result = time_round(fn, loops, clock)
     return Warm(loops, first, warmup_calls, per_call, result)
 
 
@@ -165,15 +159,16 @@ def interleave(runners: Mapping[str, Callable[[int], float]], wanted: Mapping[st
     return samples, failed
 
 
-def measure(fn: Callable[[], Any], settings: Settings = DEFAULT) -> Measurement:
+def measure(fn: Callable[[], Any], settings: Settings = DEFAULT,
+            clock: Clock = time.perf_counter) -> Measurement:
     """Time ``fn`` on its own, in one process (which must return only once its result exists)."""
-    warm = warm_up(fn, settings)
+    warm = warm_up(fn, settings, clock)
     long_call = warm.call_s * settings.min_rounds > settings.budget
     result = warm.last_result
     samples: list[float] = []
     total = 0.0
     while True:
-        per_call, result = time_round(fn, warm.loops, settings.timer)
+        per_call, result = time_round(fn, warm.loops, clock)
         samples.append(per_call)
         total += per_call * warm.loops
         if len(samples) >= settings.max_rounds:

@@ -1,26 +1,23 @@
-"""A worker process: times configurations of one implementation, sent as JSON lines.
+"""A worker process: times configurations of one implementation, on request.
 
-Run as ``python -m benchmarks.measure.worker FD``: requests arrive on stdin, one JSON object a
-line (prepare a configuration, time one round, finish it); each reply goes back as one JSON
-line on file descriptor FD, carrying a record of ``benchmarks.measure.records``. Anything
-the frameworks print goes to stderr, never into the protocol. Threads are fixed before
-NumPy, JAX or torch is imported (environment and CPU affinity from the parent), torch's
-intra- and inter-op pools right after its import, and all pools capped again at run time.
+Started by ``benchmarks.measure.supervisor`` through ``benchmarks.child``: the requests of
+``benchmarks.measure.protocol`` arrive one at a time (prepare a configuration, time one round,
+finish it) and each gets its reply. Threads are fixed before NumPy, JAX or torch is imported
+(environment and CPU affinity from the parent), torch's intra- and inter-op pools right after
+its import, and all pools capped again at run time.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 import os
 import sys
 import time
-import traceback
 from typing import Any
 
-from benchmarks.measure.records import Finished, Prepared, to_json
+from benchmarks.measure.protocol import Finish, Finished, Prepare, Prepared, Round
 from benchmarks.measure.supervisor import IDLE_SLEEP, THREAD_VARIABLES
+from benchmarks.store.config import Config
 
 THREAD_ENVIRONMENT = (*THREAD_VARIABLES, *IDLE_SLEEP)  # what the worker reports it ran with
 
@@ -81,6 +78,23 @@ def all_finite(impl: Any, result: Any) -> bool:
     return bool(np.all(np.isfinite(impl.to_numpy(result))))
 
 
+def output_of(op: str, impl: Any, result: Any) -> dict[str, Any]:
+    """The result of one call of ``op`` in float64 lists, as a Result stores it."""
+    def values(part: Any) -> list[float]:
+        return [float(v) for v in impl.to_numpy(part).reshape(-1)]
+
+    if op == "loss":
+        return {"value": values(result)[0]}
+    if op == "value_and_grad":
+        return {"value": values(result[0])[0], "grad": values(result[1])}
+    if op == "step":
+        return {"theta": values(result)}
+    final, losses = result
+    curve = ([values(v)[0] for v in losses] if isinstance(losses, list | tuple)
+             else values(losses))
+    return {"theta": values(final), "losses": curve}
+
+
 def shape_problem(op: str, d: int, steps: int, impl: Any, result: Any) -> str:
     """Why ``result`` does not have the shape ``op`` returns ("" when it does): a gradient of
     the wrong length is a wrong answer, not a fast one."""
@@ -112,8 +126,8 @@ def shape_problem(op: str, d: int, steps: int, impl: Any, result: Any) -> str:
     return "" if ok else f"{op} returned shape {', '.join(map(str, shapes))}; expected {expected}"
 
 
-class Runner:
-    """One implementation's prepared calls, timed one round at a time on request.
+class Bench:
+    """One implementation's prepared call, timed one round at a time on request.
 
     ``prepare`` builds the problem (kept while the next configuration shares it), prepares
     the implementation, binds the operation and warms it up; ``round`` times one round;
@@ -125,9 +139,9 @@ class Runner:
         self.problem_key: tuple | None = None
         self.problem = None
         self.impls: dict[tuple, Any] = {}
-        self.limits = None
+        self.limits = None  # threadpoolctl's limits, held while the worker lives
         # the configuration being timed: its config, implementation, bound call and loops
-        self.current: tuple[dict[str, Any], Any, Any, int] | None = None
+        self.current: tuple[Config, Any, Any, int] | None = None
         self.last_result: Any = None
 
     def _limit_threads(self) -> None:
@@ -136,49 +150,48 @@ class Runner:
         self.limits = threadpool_limits(self.threads)
         limit_torch(self.threads)
 
-    def _problem(self, config: dict[str, Any]):
-        from impls.problem import ProblemSpec, build
+    def _problem(self, config: Config):
+        from impls.problem import build
 
-        spec = config.get("problem_spec") or ""
-        key = (config["n"], config["d"], config["dtype"], config["seed"], spec)
+        spec = config.problem_at()
+        key = (config.problem, config.n, config.d, config.dtype, config.seed,
+               config.problem_spec)
         if key != self.problem_key:
             self.problem = None
             self.impls.clear()
-            template = ProblemSpec.from_json(spec) if spec else ProblemSpec()
-            self.problem = build(template.at_size(config["n"], config["d"], config["seed"],
-                                                  config["dtype"]))
+            self.problem = build(spec)
             self.problem_key = key
         return self.problem
 
-    def prepare(self, message: dict[str, Any]) -> Prepared:
-        from benchmarks.measure.timing import Settings, warm_up
+    def prepare(self, request: Prepare) -> Prepared:
+        from benchmarks.measure.timing import warm_up
         from impls import registry
 
-        config = message["config"]
-        for plugin in message.get("plugins", []):
+        config = request.config
+        for plugin in request.plugins:
             registry.load_plugin(plugin)
-        cls = registry.get(config["impl"])
+        cls = registry.get(config.impl)
         limit_torch(self.threads)  # before the framework does any parallel work
         reset_peak_memory()
         problem = self._problem(config)
-        impl_key = (config["impl"], config["device"])
+        impl_key = (config.impl, config.device)
         impl = self.impls.get(impl_key)
         if impl is None:
-            impl = cls(device=config["device"])
+            impl = cls(device=config.device)
             impl.prepare(problem)
             self.impls[impl_key] = impl
             self._limit_threads()  # after the framework's import, which may start pools
         impl.reset_device_peak()
         bound_start = time.perf_counter()
-        call = impl.bind(config["op"], problem.theta0, steps=config["steps"])
+        call = impl.bind(config.op, problem.theta0, steps=config.steps)
         bind_seconds = time.perf_counter() - bound_start
-        warm = warm_up(call, Settings(**message["settings"]))
+        warm = warm_up(call, request.settings)
         self.current = (config, impl, call, warm.loops)
         self.last_result = warm.last_result
         return Prepared(loops=warm.loops, first_call_s=warm.first_call,
                         warmup_calls=warm.warmup_calls, call_s=warm.call_s,
                         prepare_s=impl.prepare_seconds,
-                        compile_train_s=bind_seconds if config["op"] in ("step", "train")
+                        compile_train_s=bind_seconds if config.op in ("step", "train")
                         else 0.0)
 
     def round(self) -> float:
@@ -195,29 +208,36 @@ class Runner:
             raise RuntimeError("finish before prepare")
         config, impl, _, _ = self.current
         result, self.current, self.last_result = self.last_result, None, None
-        wrong = shape_problem(config["op"], config["d"], config["steps"], impl, result)
+        wrong = shape_problem(config.op, config.d, config.steps, impl, result)
         if wrong:
             return self._finished(impl, "error", wrong, None)
         finite = all_finite(impl, result)
-        training = None
-        if config["op"] == "train":
-            final, losses = result
-            training = {
-                "final_theta": impl.to_numpy(final).tolist(),
-                "losses": ([float(impl.to_numpy(v)) for v in losses]
-                           if isinstance(losses, list) else impl.to_numpy(losses).tolist()),
-            }
         return self._finished(impl, "ok" if finite else "nan",
-                              "" if finite else "the result holds NaN or inf", training)
+                              "" if finite else "the result holds NaN or inf",
+                              output_of(config.op, impl, result))
 
     def _finished(self, impl: Any, status: str, message: str,
-                  training: dict[str, Any] | None) -> Finished:
+                  output: dict[str, Any] | None) -> Finished:
         """The verdict with what the run records beside the timings: host and device memory
         peaks, the threads that ran, the implementation's own parameters."""
         return Finished(status=status, message=message, peak_rss_bytes=peak_memory(),
-                        threads=thread_report(self.threads), training=training,
+                        threads=thread_report(self.threads), output=output,
                         device_peak_bytes=impl.device_peak_bytes(),
                         parameters=impl.parameters())
+
+    def answer(self, request: Any) -> Any:
+        """One request of ``benchmarks.measure.protocol`` to its reply."""
+        try:
+            if isinstance(request, Prepare):
+                return self.prepare(request)
+            if isinstance(request, Round):
+                return self.round()
+            if isinstance(request, Finish):
+                return self.finish()
+        except BaseException:
+            self.current = None  # a failed configuration is not timed further
+            raise
+        raise ValueError(f"unknown request {request!r}")
 
 
 def limit_torch(threads: int) -> None:
@@ -231,41 +251,12 @@ def limit_torch(threads: int) -> None:
             torch.set_num_interop_threads(threads)
 
 
-def answer(runner: Runner, message: dict[str, Any]) -> dict[str, Any]:
-    """One request (prepare, round or finish) to one JSON-ready reply."""
-    kind = message["kind"]
-    if kind == "prepare":
-        return {"prepared": to_json(runner.prepare(message))}
-    if kind == "round":
-        return {"seconds": runner.round()}
-    if kind == "finish":
-        return {"finished": to_json(runner.finish())}
-    raise ValueError(f"unknown request {kind!r}")
+def main() -> None:
+    from benchmarks.child.serve import serve
 
-
-def serve(out_fd: int) -> None:
-    from benchmarks.measure.lifeline import die_with_parent
-    die_with_parent()  # a sweep killed with SIGKILL takes this worker with it
-    out = os.fdopen(out_fd, "w", buffering=1)
-    os.dup2(2, 1)  # stray prints from the frameworks go to stderr, not the protocol
     pin_cpus()
-    runner = Runner(int(os.environ.get("UPDATEBENCH_THREADS", "1")))
-    for line in sys.stdin:
-        try:
-            reply = answer(runner, json.loads(line))
-        except Exception as error:
-            runner.current = None
-            message = str(error).splitlines()[0] if str(error) else ""
-            reply = {"error": f"{type(error).__name__}: {message}",
-                     "traceback": traceback.format_exc()}
-        out.write(json.dumps(reply, default=_jsonable) + "\n")
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return float(value)
+    serve(Bench(int(os.environ.get("UPDATEBENCH_THREADS", "1"))).answer)
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    main()

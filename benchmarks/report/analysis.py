@@ -147,12 +147,13 @@ def crossovers(frame: pd.DataFrame, baseline: str = BASELINE,
     return pd.DataFrame(rows, columns=[*group_keys, "crossover", "crossover_n"])
 
 
-def expected_ratio(impl: str, method: str, d: int) -> str:
-    """What theory says time(value_and_grad)/time(loss) should be, as a short text."""
+def expected_ratio(method: str, error_model: str, d: int) -> str:
+    """What theory says time(value_and_grad)/time(loss) should be, as a short text;
+    ``error_model`` tells forward from central differences (``Implementation.error_model``)."""
     if method in EXACT_CHEAP:
         return f"≤ {GRIEWANK[0]:g}–{GRIEWANK[1]:g} (Griewank)"
     if method == "finite-difference":
-        if "forward" in impl:
+        if error_model == "forward-difference":
             return f"d+2 = {d + 2}"
         return f"1+2(d+1) = {1 + 2 * (d + 1)}"
     if method == "forward-mode":

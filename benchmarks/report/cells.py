@@ -30,7 +30,6 @@ SECTION_TITLES = {
     "compare": "Comparison",
 }
 SECTIONS = tuple(s for s in SECTION_TITLES if s != "compare")  # what `report --tables` offers
-NOISY_FRACTION = 0.10  # a time whose IQR exceeds this share of its median is marked noisy
 
 
 @dataclass
@@ -72,11 +71,10 @@ def _missing(value: Any) -> bool:
 
 
 def time_cell(row: Any, scale: float) -> Cell:
-    """A median in the table's unit, marked ``!`` when noisy (flagged or IQR > 10%)."""
+    """A median in the table's unit, marked ``!`` when noisy (``store.record.Stats.noisy``)."""
     median, iqr = float(row["median_s"]), row.get("iqr_s")
     iqr = math.nan if _missing(iqr) else float(iqr)
-    noisy = bool(row.get("noisy")) or (iqr / median > NOISY_FRACTION if median > 0
-                                        and not math.isnan(iqr) else False)
+    noisy = bool(row.get("noisy"))
     rounds = row.get("rounds")
     tip = (f"median {median:.4g} s, IQR {iqr:.3g} s ({100 * iqr / median:.1f}%), "
            f"{'?' if _missing(rounds) else int(rounds)} rounds")

@@ -167,14 +167,6 @@ def change_text(ratio: float) -> str:
 
 def _keyed(frame: pd.DataFrame, match: list[str]) -> dict[tuple, dict[str, Any]]:
     """Rows by configuration (the last wins), with the columns comparing needs."""
-    frame = frame.copy()
-    for column, default in (("threads", 1), ("device", "cpu"), ("problem", "synthetic"),
-                            ("steps", 1)):
-        if column not in frame.columns:
-            frame[column] = default
-    frame["threads"] = frame["threads"].fillna(1).astype(int)
-    frame["n"], frame["d"] = frame["n"].astype(int), frame["d"].astype(int)
-    frame["steps_key"] = frame["steps"].where(frame["op"] == "train", 0).fillna(0).astype(int)
     order = {name: i for i, name in enumerate(dict.fromkeys(frame["impl"]))}
     out = {}
     for row in frame.to_dict("records"):

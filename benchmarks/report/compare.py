@@ -92,7 +92,7 @@ def differences(a: Run, b: Run) -> list[str]:
                if va.get(k) != vb.get(k) and (va.get(k) or vb.get(k))]
     if changed and va and vb:
         out.append("versions: " + ", ".join(changed))
-    ta, tb = a.metadata.get("threads") or {}, b.metadata.get("threads") or {}
+    ta, tb = a.threads_used(), b.threads_used()
     keys = ("requested", "threadpools", "xla_flags", "torch_threads")
     thread_changes = sorted(
         impl for impl in set(ta) & set(tb)

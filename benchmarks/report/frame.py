@@ -31,18 +31,12 @@ def combine(runs: list[Run]) -> pd.DataFrame:
 
 
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Adds the columns analyses group on; also usable on a hand-built frame in tests."""
+    """Adds the columns analyses order and label by to a frame of ``store.frame`` (one run's
+    frame is labelled ``run``)."""
     frame = frame.copy()
-    for column, default in (("run", "run"), ("run_index", 0), ("threads", 1), ("device", "cpu"),
-                            ("problem", "synthetic"), ("steps", 1), ("noisy", False),
-                            ("bandwidth_gb_s", math.nan), ("method", ""), ("message", "")):
+    for column, default in (("run", "run"), ("run_index", 0), ("bandwidth_gb_s", math.nan)):
         if column not in frame.columns:
             frame[column] = default
-    frame["threads"] = frame["threads"].fillna(1).astype(int)
-    frame["n"] = frame["n"].astype(int)
-    frame["d"] = frame["d"].astype(int)
-    # steps matter only to training: other ops match whatever steps their sweep planned
-    frame["steps_key"] = frame["steps"].where(frame["op"] == "train", 0).fillna(0).astype(int)
     frame["size_order"] = [(0 if p == "five-point" else 1, n)
                            for p, n in zip(frame["problem"], frame["n"], strict=True)]
     frame["impl_order"] = frame["impl"].map({name: i for i, name in
@@ -53,7 +47,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
 
 def prepared(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` as ``prepare`` leaves it, preparing it only if that has not been done."""
-    return frame if "steps_key" in frame.columns else prepare(frame)
+    return frame if "size_order" in frame.columns else prepare(frame)
 
 
 def sizes(frame: pd.DataFrame) -> list[tuple[str, int]]:

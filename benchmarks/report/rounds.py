@@ -7,27 +7,16 @@ compare's argument parser loads this.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
 from typing import Any
 
 
-def _numbers(value: Any, kind: type = float) -> list:
-    """Samples as the store keeps them: a list, or a space-joined string."""
-    if isinstance(value, str):
-        return [kind(float(v)) for v in value.split()]
-    if isinstance(value, Sequence) or hasattr(value, "tolist"):
-        return [kind(v) for v in value]
-    return []
-
-
 def paired_rounds(row: Any) -> dict[tuple[int, int], float]:
-    """{(process, round): seconds per call} of one results row (empty without indices)."""
-    samples = _numbers(row.get("samples_s") if "samples" not in row else row.get("samples"))
-    rounds = _numbers(row.get("sample_rounds"), int)
-    processes = _numbers(row.get("sample_processes"), int) or [0] * len(rounds)
-    if not samples or len(rounds) != len(samples) or len(processes) != len(samples):
+    """{(process, round): seconds per call} of one frame row (empty where rounds were not
+    interleaved: pytest-benchmark, the oldest runs)."""
+    samples = row.get("samples") or ()
+    if not samples or any(s.round is None for s in samples):
         return {}
-    return {(p, r): s for p, r, s in zip(processes, rounds, samples, strict=True)}
+    return {(s.process, s.round): s.seconds for s in samples}
 
 
 def round_ratios(own: dict[tuple[int, int], float], base: dict[tuple[int, int], float]

@@ -1,32 +1,22 @@
-"""The run folder's file formats: names, columns, one JSON line per row, the CSV export.
+"""The run folder's files: their names, atomic writes, and reading the JSON-lines store.
 
 Only the last JSON line can be torn (appends are sequential and fsync'd); ``read_lines``
-tells it apart from damage. Written by ``benchmarks.store.results``, read by
-``benchmarks.store.load``.
+tells it apart from damage. What a line holds is ``benchmarks.store.record``; written by
+``benchmarks.store.results``, read by ``benchmarks.store.load``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
-COLUMNS = [
-    "key", "impl", "method", "framework", "op", "problem", "n", "d", "dtype", "device",
-    "threads", "steps", "status", "message", "median_s", "iqr_s", "q1_s", "q3_s", "min_s",
-    "max_s", "mean_s", "std_s", "rounds", "processes", "loops", "noisy", "first_call_s",
-    "prepare_s", "compile_train_s", "peak_rss_bytes", "device_peak_bytes", "parameters",
-    "points_per_s", "gb_per_s", "bytes_read",
-    "floor_s", "samples_s", "sample_rounds", "sample_processes",
-]
-RESULTS = "results.csv"
-LINES = "results.jsonl"  # the store: one finished configuration a line
+RESULTS = "results.csv"  # the export of the store, never read back
+LINES = "results.jsonl"  # the store: one Result a line, per configuration and process
 METADATA = "metadata.json"
-TRAINING = "training.json"  # per train configuration: final θ and the loss curve
+TRAINING = "training.json"  # format version 1 kept final θ and losses here (store.migrate)
 CHECK = "check.json"  # the check on the run's first device
 
 
@@ -68,31 +58,6 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def record(row: dict[str, Any]) -> dict[str, Any]:
-    """A row restricted to COLUMNS, with the samples as a list of numbers (not a string)."""
-    out = {column: row.get(column) for column in COLUMNS}
-    samples = out["samples_s"]
-    if isinstance(samples, str):
-        out["samples_s"] = [float(v) for v in samples.split()]
-    elif samples is None:
-        out["samples_s"] = []
-    return out
-
-
-def csv_text(records: list[dict[str, Any]]) -> str:
-    """The tidy export: one row per configuration, samples space-joined, None as empty."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for each in records:
-        flat = {k: ("" if v is None else v) for k, v in each.items() if k in COLUMNS}
-        samples = each.get("samples_s")
-        if isinstance(samples, list):
-            flat["samples_s"] = " ".join(f"{float(v):.6e}" for v in samples)
-        writer.writerow(flat)
-    return buffer.getvalue()
-
-
 def read_lines(path: Path) -> tuple[list[dict[str, Any]], int]:
     """The records of a results.jsonl and the byte length of its intact part.
 
@@ -120,11 +85,3 @@ def read_lines(path: Path) -> tuple[list[dict[str, Any]], int]:
         records.append(value)
         good += len(raw) + 1
     return records, good
-
-
-def plain(value: Any) -> Any:
-    """NumPy scalars and the like as plain numbers; anything else as text."""
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return str(value)

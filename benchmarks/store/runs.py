@@ -1,8 +1,9 @@
 """Inputs of report and compare: run folders or pytest-benchmark JSON, checked and labelled.
 
-``benchmarks.store.load`` reads the rows; this module refuses what cannot be reported (with one
-line, as ``UsageError``), notes what is incomplete (a partial run is shown, not refused), and
-gathers what a report shows beside the rows: metadata, check.json, the bandwidth figure.
+``benchmarks.store.load`` reads the results; this module refuses what cannot be reported (with
+one line, as ``UsageError``), notes what is incomplete (a partial run is shown, not refused),
+and gathers what a report shows beside the results: metadata, check.json, the bandwidth
+figure. ``Run.frame`` is the results as one table (``benchmarks.store.frame``).
 """
 
 from __future__ import annotations
@@ -16,22 +17,24 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.errors import UsageError
+from benchmarks.store.config import SweepOptions
 from benchmarks.store.format import CHECK, LINES, METADATA, RESULTS, RunError, device_checks
-
-STATUSES = ("ok", "timeout", "crash", "nan", "error", "skipped", "unavailable")
+from benchmarks.store.frame import results_frame
+from benchmarks.store.record import Result
 
 
 @dataclass
 class Run:
-    """One input: its rows plus what describes them."""
+    """One input: its results plus what describes them."""
 
     path: Path
     kind: str  # "sweep" or "pytest-benchmark"
-    frame: pd.DataFrame
+    results: list[Result]
     metadata: dict[str, Any]
     check: dict[str, Any] | None
     notes: list[str] = field(default_factory=list)  # shown as warnings in every output
     label: str = ""  # unique among the inputs of one command
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)  # the results, one row each
 
     @property
     def machine(self) -> dict[str, Any]:
@@ -50,36 +53,45 @@ class Run:
     def partial(self) -> bool:
         return any(note.startswith("partial") for note in self.notes)
 
+    def threads_used(self) -> dict[str, dict[str, Any]]:
+        """What each implementation ran with (thread pools, affinity, XLA flags)."""
+        out: dict[str, dict[str, Any]] = {}
+        for result in self.results:
+            if result.threads_used:
+                out.setdefault(result.config.impl, result.threads_used)
+        return out
+
 
 def read(path_text: str | Path) -> Run:
     """One input, or ``UsageError`` with the reason in one line."""
-    from benchmarks.store.load import load
+    from benchmarks.store.load import read_pytest_benchmark, read_results
 
     path = Path(path_text)
-    if path.is_file() and path.name == RESULTS:
+    if path.is_file() and path.name in (RESULTS, LINES):
         path = path.parent
     if not path.exists():
         raise UsageError(f"{path} does not exist")
-    if path.is_dir() and not (path / RESULTS).is_file() and not (path / LINES).is_file():
-        raise UsageError(f"{path} is not a run folder (no {LINES} or {RESULTS})")
+    if path.is_dir() and not (path / LINES).is_file():
+        raise UsageError(f"{path} is not a run folder (no {LINES})")
     folder = path.is_dir()
-    run = Run(path, "sweep" if folder else "pytest-benchmark", pd.DataFrame(), {}, None)
-    if folder:
-        _read_folder_extras(run)  # first: load() trips over a metadata.json that is no object
+    run = Run(path, "sweep" if folder else "pytest-benchmark", [], {}, None)
     try:
-        run.frame = load(path)
+        if folder:
+            _read_folder_extras(run)  # first: a metadata.json that is no object is refused
+            run.results, torn = read_results(path)
+        elif path.suffix == ".json":
+            run.results, document = read_pytest_benchmark(path)
+            run.metadata, torn = _pytest_metadata(document, path), False
+        else:
+            raise RunError(f"{path} is neither a run folder nor a pytest-benchmark JSON file")
     except (RunError, OSError) as error:
         raise UsageError(str(error).splitlines()[0]) from None
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        what = (f"{path / RESULTS} has a mangled row" if folder
-                else f"{path} is not pytest-benchmark JSON from updatebench")
-        raise UsageError(f"{what} ({type(error).__name__}: {error})") from None
-    if run.frame.attrs.get("torn"):
+    if torn:
         run.notes.append(f"the last line of {LINES} is torn (the run was killed while "
                          "writing it): that configuration is left out; --resume measures it")
-    if not folder:
-        run.metadata = _pytest_metadata(path)
-        _fill_throughput(run.frame)
+    run.frame = results_frame(run.results)
+    run.frame["source"] = str(path)
+    run.frame["host"] = run.host if run.machine else ""
     _validate(run)
     _note_partial(run)
     if run.bandwidth is None:
@@ -150,9 +162,8 @@ def _merge_device_checks(run: Run) -> None:
         run.check["passed"] = bool(run.check.get("passed")) and other.get("passed") is True
 
 
-def _pytest_metadata(path: Path) -> dict[str, Any]:
+def _pytest_metadata(document: dict[str, Any], path: Path) -> dict[str, Any]:
     """The machine as pytest-benchmark describes it, in the sweep's metadata layout."""
-    document = json.loads(path.read_text())
     info = document.get("machine_info", {}) or {}
     commit = document.get("commit_info", {}) or {}
     versions: dict[str, Any] = {}
@@ -175,48 +186,34 @@ def _pytest_metadata(path: Path) -> dict[str, Any]:
     }
 
 
-def _fill_throughput(frame: pd.DataFrame) -> None:
-    """pytest-benchmark stores no throughput; it follows from N, bytes read and the median."""
-    calls = frame["steps"].where(frame["op"] == "train", 1).fillna(1)
-    ok = frame["median_s"] > 0
-    frame.loc[ok, "points_per_s"] = frame["n"] * calls / frame["median_s"]
-    frame.loc[ok, "gb_per_s"] = frame["bytes_read"] * calls / frame["median_s"] / 1e9
-
-
 def _validate(run: Run) -> None:
     """Refuse an empty run or a row that cannot be what the sweep wrote."""
-    where = run.path / RESULTS if run.kind == "sweep" else run.path
+    where = run.path / LINES if run.kind == "sweep" else run.path
     frame = run.frame
     if frame.empty:
         raise UsageError(f"{where} holds no measurements")
     repeated = frame["key"][frame["key"].duplicated()]
     if len(repeated):  # two writers, or a hand-merged file: which row would be the truth?
         raise UsageError(f"{where}: configuration {repeated.iloc[0]} appears more than once")
-    for index, row in enumerate(frame.itertuples(index=False)):
-        problem = _row_problem(row)
+    for index, result in enumerate(run.results):
+        problem = _result_problem(result)
         if problem:
-            line = f"row {index + 2}" if run.kind == "sweep" else f"benchmark {index + 1}"
-            raise UsageError(f"{where}: {line} is mangled ({problem})")
+            line = f"result {index + 1}" if run.kind == "sweep" else f"benchmark {index + 1}"
+            raise UsageError(f"{where}: {line} ({result.key}) is mangled ({problem})")
 
 
-def _row_problem(row: Any) -> str:
-    for name in ("impl", "op", "problem", "dtype", "device", "status"):
-        value = getattr(row, name)
-        if not isinstance(value, str) or not value.strip():
+def _result_problem(result: Result) -> str:
+    config = result.config
+    for name in ("impl", "op", "problem", "dtype", "device"):
+        if not str(getattr(config, name)).strip():
             return f"no {name}"
-    if row.status not in STATUSES:
-        return f"unknown status {row.status!r}"
-    for name in ("n", "d"):
-        value = getattr(row, name)
-        if not _finite(value) or value < 1 or not float(value).is_integer():
-            return f"{name} is not a positive whole number"
-    if row.status == "ok":
-        if not _finite(row.median_s) or row.median_s <= 0:
+    if config.n < 1 or config.d < 1:
+        return "n and d must be positive"
+    if result.status == "ok":
+        if not result.measured:
             return "status ok without a positive median"
-        if not all(_finite(v) and v > 0 for v in row.samples):
+        if not all(_finite(s.seconds) and s.seconds > 0 for s in result.samples):
             return "samples that are not positive numbers"
-        if row.samples and _finite(row.rounds) and len(row.samples) != row.rounds:
-            return f"{len(row.samples)} samples for {row.rounds:g} rounds"
     return ""
 
 
@@ -247,8 +244,6 @@ def planned_count(metadata: dict[str, Any]) -> int | None:
     if not isinstance(options, dict):
         return None
     try:
-        from benchmarks.measure.sweep import SweepOptions
-
         return len(SweepOptions.from_json(options).configs())
     except (TypeError, ValueError, KeyError):
         return None

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.check.training import error_model
 from benchmarks.report.analysis import EXACT_CHEAP, GRIEWANK, expected_ratio
 from benchmarks.report.cells import Cell, Table
 from benchmarks.report.figures import Canvas, Plot, x_note
@@ -41,7 +42,7 @@ def tables(grid: Grid) -> list[Table]:
 
         def expected(series: tuple, rows: list[Any], d: int = d) -> list[Cell]:
             method = rows[-1]["method"] if rows else ""
-            return [Cell(expected_ratio(series[3], method, d), kind="muted")]
+            return [Cell(expected_ratio(method, error_model(series[3]), d), kind="muted")]
 
         out.append(grid.per_size(
             part, "ratio", f"gradient cost: time(value_and_grad) / time(loss), "

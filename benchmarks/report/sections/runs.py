@@ -35,7 +35,7 @@ def _bandwidth(run: Run) -> str:
 
 
 def _threads(run: Run) -> str:
-    threads = run.metadata.get("threads") or {}
+    threads = run.threads_used()
     seen = sorted({f"{v.get('requested')} requested, {' '.join(v.get('threadpools', []))}"
                    for v in threads.values() if isinstance(v, dict)})
     return "; ".join(seen)

@@ -1,4 +1,4 @@
-"""Section "training": each sweep's training runs (training.json), and whether paths agree."""
+"""Section "training": each sweep's training runs, and whether their paths agree."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def training_tables(runs: list[Run]) -> list[Table]:
     for run in runs:
         if run.kind != "sweep":
             continue
-        for r in training.agreement(run.path, run.frame.to_dict("records")):
+        for r in training.agreement(run.results):
             problem = size_text(r["problem"], r["n"]) + (f", d={r['d']}" if r["d"] > 1 else "")
             table.rows.append([
                 Cell(r["impl"] + (f" ({r['device']})" if r["device"] != "cpu" else "")),

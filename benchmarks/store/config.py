@@ -1,7 +1,8 @@
-"""What a sweep measures: configurations, the plan, and the options stored with a run.
+"""What a sweep measures: one configuration, and the options a run stores to plan them all.
 
-``benchmarks.measure.runner`` measures them (interleaved rounds in worker processes);
-this module only says what they are.
+A ``Config`` is one timed thing (implementation, operation, problem and size, dtype, device,
+threads); its ``key`` names it in the run folder. ``SweepOptions`` is stored in metadata.json so
+``--resume`` (and a report) can plan exactly the same configurations again.
 """
 
 from __future__ import annotations
@@ -13,47 +14,49 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.measure.timing import Settings
-from impls import registry
+from impls.base import Op
+from impls.problem import ProblemSpec
 
-FIVE_POINT = "five"
+FIVE_POINT = "five"  # the five-point problem's size, as sweeps and keys spell it
+FIVE_POINT_N = 5
 
 
 @dataclass(frozen=True)
 class Config:
+    """One timed configuration. ``problem`` is five-point, synthetic or data; ``n`` its points."""
+
     impl: str
     op: str
-    n: int | None  # None: the five-point problem
+    problem: str
+    n: int
     d: int
     dtype: str
     device: str
     threads: int
-    steps: int  # training steps for op == "train"
+    steps: int  # training steps of one timed call when op is train
     seed: int = 0
     # ProblemSpec JSON (impls.problem) for a data file, eta or theta0; "" = built from n, d
     problem_spec: str = ""
 
     @property
-    def problem(self) -> str:
-        if self.problem_spec and json.loads(self.problem_spec)["kind"] == "data":
-            return "data"
-        return "five-point" if self.n is None else "synthetic"
-
-    @property
-    def size(self) -> int:
-        return 5 if self.n is None else self.n
+    def size_text(self) -> str:
+        return FIVE_POINT if self.problem == "five-point" else str(self.n)
 
     @property
     def key(self) -> str:
-        size = FIVE_POINT if self.n is None else str(self.n)
-        steps = f"/k{self.steps}" if self.op == "train" else ""
-        return (f"{self.impl}/{self.op}{steps}/n{size}/d{self.d}/{self.dtype}/{self.device}"
-                f"/t{self.threads}")
+        steps = f"/k{self.steps}" if self.op == Op.TRAIN else ""
+        return (f"{self.impl}/{self.op}{steps}/n{self.size_text}/d{self.d}/{self.dtype}/"
+                f"{self.device}/t{self.threads}")
 
     @property
     def calls(self) -> int:
         """Evaluations per timed call: a k-step training run is k of them."""
-        return self.steps if self.op == "train" else 1
+        return Op.parse(self.op).calls(self.steps)
+
+    @property
+    def steps_key(self) -> int:
+        """The steps where they matter (training), 0 elsewhere: what configurations match on."""
+        return self.steps if self.op == Op.TRAIN else 0
 
     @property
     def group_label(self) -> str:
@@ -63,13 +66,20 @@ class Config:
     @property
     def bytes_read(self) -> int:
         """x and y read once per loss or gradient evaluation."""
-        return self.size * (self.d + 1) * np.dtype(self.dtype).itemsize
+        return self.n * (self.d + 1) * np.dtype(self.dtype).itemsize
+
+    def problem_at(self) -> ProblemSpec:
+        """The problem this configuration is timed on, as a spec ``impls.problem.build`` takes."""
+        template = ProblemSpec.from_json(self.problem_spec) if self.problem_spec else ProblemSpec()
+        n = None if self.problem == "five-point" else self.n
+        return template.at_size(n, self.d, self.seed, self.dtype)
 
 
 def plan(impls: Iterable[str], sizes: Iterable[int | None], dims: Iterable[int],
          dtypes: Iterable[str], devices: Iterable[str], ops: Iterable[str], threads: int,
          steps: int, seed: int = 0, problem_spec: str = "") -> list[Config]:
-    """Every combination, grouped by implementation and in increasing size."""
+    """Every combination, grouped by implementation and in increasing size (None: five-point)."""
+    data = bool(problem_spec) and json.loads(problem_spec)["kind"] == "data"
     configs = []
     order = sorted(set(sizes), key=lambda s: -1 if s is None else s)
     for impl in impls:
@@ -79,24 +89,12 @@ def plan(impls: Iterable[str], sizes: Iterable[int | None], dims: Iterable[int],
                     for n in order:
                         if n is None and d != 1:
                             continue  # the five-point problem has one feature
+                        problem = "data" if data else "five-point" if n is None else "synthetic"
                         for op in ops:
-                            configs.append(Config(impl, op, n, d, dtype, device, threads,
-                                                  steps, seed, problem_spec))
+                            configs.append(Config(impl, op, problem, FIVE_POINT_N if n is None
+                                                  else n, d, dtype, device, threads, steps,
+                                                  seed, problem_spec))
     return configs
-
-
-def unavailable_reason(config: Config) -> str | None:
-    try:
-        cls = registry.get(config.impl)
-    except registry.RegistryError as error:
-        return str(error)
-    if config.dtype not in cls.dtypes:
-        return f"does not support {config.dtype}"
-    return cls.unavailable_reason(config.device)
-
-
-def settings_dict(settings: Settings) -> dict[str, Any]:
-    return {k: v for k, v in asdict(settings).items() if k != "timer"}
 
 
 @dataclass(frozen=True)
