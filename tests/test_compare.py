@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.cli.main import main
 from benchmarks.report import change
-from benchmarks.report.compare import compare_frames, geometric_mean, regressions
+from benchmarks.report.change import compare_frames, geometric_mean, regressions
 from tests.report_helpers import copy_run, edit_metadata, edit_rows, row, small_run
 
 TIMES = ("median_s", "q1_s", "q3_s", "min_s", "max_s", "mean_s")
