@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks.cli.main import main
 from benchmarks.report import change
-from benchmarks.report.compare import compare_frames, geometric_mean, regressions
+from benchmarks.report.change import compare_frames, geometric_mean, regressions
 from benchmarks.store import frame as store_frame
 from benchmarks.store.record import Sample
 from tests.report_helpers import copy_run, edit_metadata, edit_results, row, small_run, timed

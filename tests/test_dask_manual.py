@@ -267,7 +267,7 @@ def test_cli_hands_the_settings_to_child_processes(monkeypatch):
     monkeypatch.setenv(dask_cluster.SCHEDULER, "")  # set, so that both are undone after
     monkeypatch.setenv(dask_cluster.WORKERS, "1")
     args = main.__globals__["build_parser"]().parse_args(["sweep", "--dask-workers", "3"])
-    dask_options.apply(args)
+    dask_options.apply(dask_options.from_namespace(args))
     assert os.environ[dask_cluster.WORKERS] == "3" and dask_cluster.SCHEDULER not in os.environ
     assert dask_cluster.Settings.from_environment() == dask_cluster.Settings(None, 3)
 

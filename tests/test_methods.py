@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 import pytest
 
@@ -30,12 +28,9 @@ def test_symbolic_derivatives_are_the_seed_formulas(d):
 
 
 def test_derive_command_prints_the_derivation_and_yes(capsys):
-    from benchmarks.check import derive
+    from benchmarks.cli.main import main
 
-    parser = argparse.ArgumentParser()
-    derive.add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["derive", "--d", "2"])
-    assert derive.run(args) == 0
+    assert main(["derive", "--d", "2"]) == 0
     out = capsys.readouterr().out
     for key in ("w_1", "w_2", "b"):
         assert f"∂ℓ/∂{key} =" in out and f"∂L/∂{key} = Sum(" in out

@@ -1,15 +1,14 @@
-"""``updatebench derive``: the SymPy derivation of the gradient, and its check against the seed.
+"""The SymPy derivation of the gradient, and its check against the seed (``updatebench derive``).
 
-Prints, for one point, each derivative as SymPy's diff returns it and rewritten in f = σ(z);
-whether it simplifies to the seed's chain-rule formula (f − y) f (1 − f) x, resp.
-(f − y) f (1 − f) for b; and the sum over points that is ∂L/∂θ, since L = Σ_i ℓ_i.
-SymPy is imported only when the command runs, so the CLI works without it.
+For one point, each derivative as SymPy's diff returns it and rewritten in f = σ(z); whether
+it simplifies to the seed's chain-rule formula (f − y) f (1 − f) x, resp. (f − y) f (1 − f)
+for b; and the sum over points that is ∂L/∂θ, since L = Σ_i ℓ_i. SymPy is imported only when
+a function runs, so the CLI works without it.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -51,46 +50,24 @@ def sum_form(per_point: sp.Expr, d: int) -> sp.Sum:
     return sp.Sum(per_point.subs(indexed), (i, 1, n))
 
 
-def features(text: str) -> int:
-    try:
-        d = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"d must be a whole number, got {text!r}") from None
-    if d < 1:
-        raise argparse.ArgumentTypeError(f"d must be at least 1, got {text!r}")
-    return d
+@dataclass(frozen=True)
+class Derivative:
+    """One partial derivative of the per-point loss, in the forms the derivation shows."""
+
+    parameter: str  # w_1, ..., w_d or b
+    diffed: sp.Expr  # as SymPy's diff returns it
+    in_sigmoid: sp.Expr  # rewritten in f = σ(z)
+    is_chain_rule: bool  # simplifies to the seed's chain-rule formula
+    summed: sp.Sum  # Σ_i over the points: the derivative of L
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The command's options, on a parser the CLI made (benchmarks.cli.main's EXTENSIONS)."""
-    parser.add_argument("--d", type=features, default=1, help="features (default 1)")
+def derivatives(d: int) -> list[Derivative]:
+    """Every ∂ℓ/∂θ_k for ``d`` features (SymPy needed: ImportError without it)."""
+    from impls.sympy_symbolic import derive, in_sigmoid
 
-
-def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The "derive" subcommand on an argparse subparsers object, for a CLI of one's own."""
-    parser = commands.add_parser("derive", help="derive the gradient with SymPy and check it "
-                                 "against the chain-rule formula")
-    add_arguments(parser)
-    return parser
-
-
-def run(args: argparse.Namespace) -> int:
-    """Exit status 0 when every derivative simplifies to the seed's formula, else 1."""
-    try:
-        from impls.sympy_symbolic import derive, in_sigmoid, point_loss, pre_activation
-    except ImportError:
-        print("updatebench: error: derive needs SymPy (pip install 'updatebench[methods]')",
-              file=sys.stderr)
-        return 2
-    d = args.d
     verdicts = simplifies_to_chain_rule(d)
-    print(f"per-point loss: ℓ = {point_loss(d)}")
-    print("f = σ(z) = 1/(1 + exp(-z)), fbar = σ(-z) = 1 - f, "
-          f"z = {pre_activation(d)}; L = Σ_i ℓ_i")
+    out = []
     for key, expr in derive(d).items():
         rewritten = in_sigmoid(expr, d)
-        print(f"\n∂ℓ/∂{key} = {expr}")
-        print(f"        = {rewritten}")
-        print("simplifies to the chain-rule formula: " + ("yes" if verdicts[key] else "no"))
-        print(f"∂L/∂{key} = {sum_form(rewritten, d)}")
-    return 0 if all(verdicts.values()) else 1
+        out.append(Derivative(key, expr, rewritten, verdicts[key], sum_form(rewritten, d)))
+    return out

@@ -10,31 +10,55 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.check import schema
 from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
 from benchmarks.cli import dask_options
-from benchmarks.cli.main import EXIT_FAILED, EXIT_OK, add_problem, count, make_problem
-from benchmarks.cli.values import seconds, writable_file
+from benchmarks.cli.command import EXIT_FAILED, EXIT_OK, from_namespace
+from benchmarks.cli.problem_options import ProblemOptions, add_problem, make_problem
+from benchmarks.cli.values import count, seconds, writable_file
 from benchmarks.errors import UsageError
 from impls import registry
 from impls.base import DEVICES
 
+NAME = "check"
+HELP = "Check each implementation's gradient, loss and training against an exact reference."
+
+
+@dataclass(frozen=True)
+class CheckOptions(ProblemOptions):
+    steps: int | None
+    json: str | None
+    timeout: float
+    self_test: bool
+    log_progress: bool
+    dask: dask_options.DaskOptions
+
+    def __post_init__(self) -> None:
+        writable_file(self.json, "--json")  # refused now, not after the check
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_problem(parser)
+    add_problem(parser, "every one available")
     parser.add_argument("--steps", type=count("steps"), default=None,
-                        help="training steps compared (default 1000 five-point, 100 synthetic)")
-    parser.add_argument("--json", metavar="PATH", help="write every number to this JSON file")
+                        help="Compare this many training steps (default 1000 on the five-point "
+                        "problem, 100 otherwise).")
+    parser.add_argument("--json", metavar="PATH", help="Write every number to this JSON file.")
     parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT_S,
-                        help="seconds each implementation's check may take in its child "
-                        f"process (default {DEFAULT_TIMEOUT_S:g})")
+                        help="Give each implementation's check this many seconds in its child "
+                        f"process (default {DEFAULT_TIMEOUT_S:g}).")
     parser.add_argument("--self-test", action="store_true",
-                        help="check the checker: a gallery of wrong implementations, which "
-                        "check catches each, and the smallest gradient error it detects")
+                        help="Check the checker: a gallery of wrong implementations, which "
+                        "checks catch each, and the smallest gradient error it detects.")
     parser.add_argument("--log-progress", action="store_true", help=argparse.SUPPRESS)
     dask_options.add_arguments(parser)
+
+
+def options_from(namespace: argparse.Namespace) -> CheckOptions:
+    """Plugins are not imported here: ``discover`` imports each in a child process."""
+    return from_namespace(CheckOptions, namespace, dask=dask_options.from_namespace(namespace))
 
 
 def discover(paths: list[str], device: str, timeout: float
@@ -67,7 +91,7 @@ def discover(paths: list[str], device: str, timeout: float
     return found, unavailable, broken
 
 
-def choose(args: argparse.Namespace, found: dict[str, str], unavailable: dict[str, str],
+def choose(args: CheckOptions, found: dict[str, str], unavailable: dict[str, str],
            broken: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """The implementations to check (built-ins, then plugins) and the unavailable ones."""
     if args.device not in DEVICES:
@@ -94,13 +118,15 @@ def choose(args: argparse.Namespace, found: dict[str, str], unavailable: dict[st
     return names + [n for n in plugin_names if n not in unavailable], reasons
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: CheckOptions) -> int:
     from benchmarks.report.console import console, show_check
+
+    dask_options.apply(args.dask)
 
     if args.self_test:
         from benchmarks.cli.selftest import run_self_test
 
-        return run_self_test(args)
+        return run_self_test()
     json_path = writable_file(args.json, "--json")
     found, unavailable, broken = discover(args.plugin, args.device, args.timeout)
     names, unavailable = choose(args, found, unavailable, broken)

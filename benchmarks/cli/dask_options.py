@@ -10,28 +10,42 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import dataclass
 
 from benchmarks.cli.values import count
 from benchmarks.errors import UsageError
 from impls import dask_cluster
 
 
+@dataclass(frozen=True)
+class DaskOptions:
+    """Where dask-manual computes: a running cluster, or a LocalCluster of K workers."""
+
+    dask_scheduler: str | None = None
+    dask_workers: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.dask_scheduler is not None and self.dask_workers is not None:
+            raise UsageError("--dask-workers sizes the local cluster; the running cluster at "
+                             "--dask-scheduler has its own workers: give one of them")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dask-scheduler", metavar="ADDRESS",
-                        help="run dask-manual on the running Dask cluster at ADDRESS "
-                        "(tcp://HOST:PORT) instead of a LocalCluster of this machine")
+                        help="Run dask-manual on the running Dask cluster at ADDRESS "
+                        "(tcp://HOST:PORT) instead of a LocalCluster of this machine.")
     parser.add_argument("--dask-workers", type=count("--dask-workers"), metavar="K",
-                        help="worker processes of dask-manual's LocalCluster "
-                        "(default: one per CPU this process may use)")
+                        help="Give dask-manual's LocalCluster K worker processes "
+                        "(default: one per CPU this process may use).")
 
 
-def apply(args: argparse.Namespace) -> None:
-    """Check the options and hand them to the processes this command starts."""
-    scheduler = getattr(args, "dask_scheduler", None)
-    workers = getattr(args, "dask_workers", None)
-    if scheduler is not None and workers is not None:
-        raise UsageError("--dask-workers sizes the local cluster; the running cluster at "
-                         "--dask-scheduler has its own workers: give one of them")
+def from_namespace(namespace: argparse.Namespace) -> DaskOptions:
+    return DaskOptions(namespace.dask_scheduler, namespace.dask_workers)
+
+
+def apply(options: DaskOptions) -> None:
+    """Try the scheduler, then hand the settings to the processes this command starts."""
+    scheduler, workers = options.dask_scheduler, options.dask_workers
     if scheduler is not None:
         try:
             dask_cluster.check_reachable(scheduler)

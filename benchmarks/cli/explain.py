@@ -8,31 +8,55 @@ every number. The problem options (``--data``, ``--eta``, ``--theta0``, …) are
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.cli.command import EXIT_OK, from_namespace, load_plugins
 from benchmarks.cli.problem_args import positive_float, theta_list
+from benchmarks.cli.problem_options import ProblemOptions, add_problem, make_problem, selected
 from benchmarks.errors import UsageError
 from impls.problem import FIVE_POINT_STEPS, Problem
 
+NAME = "explain"
+HELP = ("Work out why the update rule works: the chain rule, the Taylor expansion, angles and "
+        "descent paths.")
 DEFAULT_IMPLS = ("numpy-manual", "finite-diff", "torch-autograd")
 DEFAULT_STEPS = FIVE_POINT_STEPS  # enough for the good run to settle and show λ_max
 
 
+@dataclass(frozen=True)
+class ExplainOptions(ProblemOptions):
+    theta: tuple[float, ...] | None
+    steps: int | None
+    etas: str | None
+    out: str | None
+    json: str | None
+    no_figures: bool
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_problem(parser, f"{', '.join(DEFAULT_IMPLS)}, those available here")
     parser.add_argument("--theta", type=theta_list, metavar="W1,...,B",
-                        help="where to evaluate the tables (default θ0); write --theta=-1,2 "
-                        "when the first is negative")
+                        help="Evaluate the tables at these parameters (default θ0); write "
+                        "--theta=-1,2 when the first is negative.")
     parser.add_argument("--steps", type=int, default=None,
-                        help=f"descent steps (default {DEFAULT_STEPS})")
+                        help=f"Take this many descent steps (default {DEFAULT_STEPS}).")
     parser.add_argument("--etas", metavar="SMALL,GOOD,LARGE",
-                        help="the three learning rates of the descent runs (default: η/10, "
-                        "η and one above 2/λ_max of the Hessian)")
-    parser.add_argument("--out", metavar="DIR", help="folder for figures and explain.html "
-                        "(default results/explain-PROBLEM)")
-    parser.add_argument("--json", metavar="PATH", help="write every number to this JSON file")
-    parser.add_argument("--no-figures", action="store_true", help="tables only")
+                        help="Use these three learning rates for the descent runs (default: "
+                        "η/10, η and one above 2/λ_max of the Hessian).")
+    parser.add_argument("--out", metavar="DIR", help="Write the figures and explain.html "
+                        "into this folder (default results/explain-PROBLEM).")
+    parser.add_argument("--json", metavar="PATH", help="Write every number to this JSON file.")
+    parser.add_argument("--no-figures", action="store_true",
+                        help="Print the tables only, without figures or explain.html.")
+
+
+def options_from(namespace: argparse.Namespace) -> ExplainOptions:
+    load_plugins(namespace.plugin)
+    return from_namespace(ExplainOptions, namespace)
 
 
 def default_impls() -> list[str]:
@@ -55,7 +79,7 @@ def descent_etas(text: str | None) -> dict[str, float] | None:
     return dict(zip(("too small", "good", "too large"), values, strict=True))
 
 
-def output_folder(args: argparse.Namespace, problem: Problem) -> Path:
+def output_folder(args: ExplainOptions, problem: Problem) -> Path:
     folder = Path(args.out) if args.out else Path("results") / (
         "explain-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", problem.name))
     try:
@@ -65,7 +89,7 @@ def output_folder(args: argparse.Namespace, problem: Problem) -> Path:
     return folder
 
 
-def checked(args: argparse.Namespace, problem: Problem) -> tuple[int, Path | None]:
+def checked(args: ExplainOptions, problem: Problem) -> tuple[int, Path | None]:
     """Steps and JSON path, refused before any work when they cannot be used."""
     if args.theta is not None and len(args.theta) != problem.d + 1:
         raise UsageError(f"--theta has {len(args.theta)} values but the problem has d = "
@@ -79,7 +103,15 @@ def checked(args: argparse.Namespace, problem: Problem) -> tuple[int, Path | Non
     return steps, json_path
 
 
-def run(args: argparse.Namespace, problem: Problem, names: list[str]) -> int:
+def run(options: ExplainOptions) -> int:
+    if options.impl is None:
+        options = dataclasses.replace(options, impl=tuple(default_impls()))
+    names, _ = selected(options)
+    return work_out(options, make_problem(options, copies=len(names) + 4), names)
+
+
+def work_out(args: ExplainOptions, problem: Problem, names: list[str]) -> int:
+    """The worked explanation of ``problem`` with ``names``: printed, drawn and written."""
     from benchmarks.explain import html, text
     from benchmarks.explain.figures_descent import all_figures
     from benchmarks.explain.worked import explain
@@ -101,4 +133,4 @@ def run(args: argparse.Namespace, problem: Problem, names: list[str]) -> int:
     if json_path is not None:
         json_path.write_text(json.dumps(e.to_json(), indent=1, allow_nan=False))
         console.print(f"wrote {json_path}")
-    return 0
+    return EXIT_OK

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from typing import Any
 
 from benchmarks.cli.problem_args import check_theta0
+from benchmarks.cli.values import (
+    Accumulate,
+    choice,
+    count,
+    implementations,
+    listing,
+    seconds,
+    seed,
+    size,
+    threads,
+)
 from benchmarks.errors import UsageError
 from benchmarks.store.config import SweepOptions
 from impls import registry
-from impls.base import OPS
-from impls.problem import ProblemError, ProblemSpec, check_fits
+from impls.base import DEVICES, OPS
+from impls.problem import DTYPES, ProblemError, ProblemSpec, check_fits
 
 DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (None, 10**3, 10**4)
@@ -26,8 +38,44 @@ SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dty
 DEFAULT_PROCESSES = 2
 
 
+def add_plan_options(parser: argparse.ArgumentParser) -> None:
+    """The options of SWEEP_FIELDS; None means "not given", so --resume can tell an explicit
+    option from a default."""
+    parser.add_argument("--impl", action=Accumulate, type=implementations,
+                        metavar="NAME[,NAME...]",
+                        help="Measure these implementations, comma-separated or with the "
+                        "option repeated (default: every one available).")
+    parser.add_argument("--sizes", type=listing("size", size), metavar="LIST",
+                        help="Measure these sizes N, comma-separated; 'five' is the five-point "
+                        "problem (default five,1e2,1e3,1e4,1e5,1e6,1e7).")
+    parser.add_argument("--dims", type=listing("dimension", count("d")), metavar="LIST",
+                        help="Give the problems these numbers of features d, comma-separated "
+                        "(default 1).")
+    parser.add_argument("--dtype", type=listing("dtype", choice("dtype", DTYPES)),
+                        metavar="LIST", help="Compute in float64 and/or float32, "
+                        "comma-separated (default float64).")
+    parser.add_argument("--device", type=listing("device", choice("device", DEVICES)),
+                        metavar="LIST", help="Measure on cpu and/or cuda, comma-separated "
+                        "(default cpu).")
+    parser.add_argument("--op", type=listing("operation", choice("operation", OPS)),
+                        metavar="LIST", help="Time these operations, comma-separated, among "
+                        f"{', '.join(OPS)} (default all).")
+    parser.add_argument("--threads", type=threads,
+                        help="Let each worker use this many threads (default 1).")
+    parser.add_argument("--steps", type=count("steps"),
+                        help="Take this many steps per training run (default 10).")
+    parser.add_argument("--processes", type=count("processes"),
+                        help="Measure each configuration in this many worker processes, one "
+                        f"after another (default {DEFAULT_PROCESSES}; 1 with --quick).")
+    parser.add_argument("--seed", type=seed,
+                        help="Seed the synthetic problems' random data (default 0).")
+    parser.add_argument("--timeout", type=seconds,
+                        help="Give each configuration at most this many seconds (default 300).")
+    parser.add_argument("--quick", action="store_true", default=None,
+                        help="Measure a first impression in under a minute.")
 
-def plan_options(impl: list[str] | None = None, sizes: tuple | None = None,
+
+def plan_options(impl: tuple[str, ...] | None = None, sizes: tuple | None = None,
                  dims: tuple | None = None, dtype: tuple | None = None,
                  device: tuple | None = None, op: tuple | None = None,
                  threads: int | None = None, steps: int | None = None, seed: int | None = None,

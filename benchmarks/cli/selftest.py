@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-
 from rich.markup import escape
 from rich.table import Table
 
 from benchmarks.check import selftest
-from benchmarks.cli.main import EXIT_FAILED, EXIT_OK
+from benchmarks.cli.command import EXIT_FAILED, EXIT_OK
 
 
 def gallery_table(verdicts: list[selftest.Verdict]) -> Table:
@@ -42,7 +40,7 @@ def power_table(powers: list[selftest.Power]) -> Table:
     return table
 
 
-def run_self_test(args: argparse.Namespace) -> int:
+def run_self_test() -> int:
     from benchmarks.report.console import console
 
     with console.status("self-test") as status:

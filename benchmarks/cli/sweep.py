@@ -21,10 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.child import lifeline, start
-from benchmarks.cli.plan import SWEEP_FIELDS, check_memory, plan_options, quick_options
-from benchmarks.cli.problem_args import sweep_problem
+from benchmarks.cli import dask_options
+from benchmarks.cli.command import load_plugins
+from benchmarks.cli.plan import (
+    SWEEP_FIELDS,
+    add_plan_options,
+    check_memory,
+    plan_options,
+    quick_options,
+)
+from benchmarks.cli.problem_args import add_data_options, sweep_problem
 from benchmarks.cli.progress import Progress, seconds_text
-from benchmarks.cli.sweep_check import check_passed, record_checks
+from benchmarks.cli.sweep_check import record_checks
 from benchmarks.errors import UsageError
 from benchmarks.measure import limits, machine, timing
 from benchmarks.measure.session import run_sweep
@@ -35,11 +43,14 @@ from benchmarks.store.lock import Busy, FolderLock
 from benchmarks.store.results import RunFolder
 from impls import registry
 
-__all__ = ["Request", "check_passed", "execute", "quick_options", "request_from"]
+NAME = "sweep"
+HELP = "Time implementations over sizes and operations, with a correctness check first."
+
 
 @dataclass(frozen=True)
 class Request:
-    """One sweep, as typed values: a new run (``options``) or the resume of one (``resume``)."""
+    """One sweep, as typed values: a new run (``options``) or the resume of one (``resume``);
+    the sweep command's options."""
 
     options: SweepOptions | None = None
     out: str = "results"
@@ -49,18 +60,38 @@ class Request:
     check: bool = True
     plugins: tuple[str, ...] = ()
     problem: dict[str, Any] = field(default_factory=dict)  # a data file's description
+    dask: dask_options.DaskOptions = field(default_factory=dask_options.DaskOptions)
 
 
-def request_from(args: argparse.Namespace) -> Request:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_plan_options(parser)
+    parser.add_argument("--out", metavar="DIR", default="results",
+                        help="Make the run folder in this folder (default results).")
+    parser.add_argument("--resume", metavar="RUN_DIR", help="Finish an interrupted run.")
+    parser.add_argument("--quiet", action="store_true", help="Print no progress.")
+    parser.add_argument("--no-check", action="store_true",
+                        help="Skip the five-point correctness check stored as check.json.")
+    add_data_options(parser)
+    dask_options.add_arguments(parser)
+
+
+def options_from(args: argparse.Namespace) -> Request:
+    """The plan, checked (plugins loaded first: they add names) and nothing measured."""
+    plugins = load_plugins(args.plugin)
+    dask = dask_options.from_namespace(args)
     given = {option: getattr(args, option) for option in SWEEP_FIELDS
              if getattr(args, option) is not None}
-    options, described = None, {}
+    plan, described = None, {}
     if not args.resume:
         spec, described = sweep_problem(args)
-        options = plan_options(**given, spec=spec, described=described)
-    return Request(options=options, out=args.out, resume=args.resume, given=given,
-                   quiet=args.quiet, check=not args.no_check, plugins=tuple(args.plugin),
-                   problem=described)
+        plan = plan_options(**given, spec=spec, described=described)
+    return Request(options=plan, out=args.out, resume=args.resume, given=given,
+                   quiet=args.quiet, check=not args.no_check, plugins=plugins,
+                   problem=described, dask=dask)
+
+
+def run(request: Request) -> int:
+    return execute(request)[0]
 
 
 def new_folder(out: str, metadata: dict[str, Any]) -> RunFolder:
@@ -149,8 +180,7 @@ def resumed_options(path: Path, metadata: dict[str, Any], request: Request) -> S
         except registry.RegistryError as error:
             raise UsageError(f"cannot resume {path}: {error}") from None
     differ = [f"--{option}" for option, value in request.given.items()
-              if (tuple(dict.fromkeys(value)) if isinstance(value, list) else value)
-              != getattr(stored, SWEEP_FIELDS[option])]
+              if value != getattr(stored, SWEEP_FIELDS[option])]
     paths = {str(e["path"]) for e in recorded}
     if any(str(Path(p).expanduser().resolve()) not in paths for p in request.plugins):
         differ.append("--plugin")
@@ -171,6 +201,7 @@ def _terminate(signum: int, _frame: Any) -> None:
 
 def execute(request: Request, summary: bool = True) -> tuple[int, Path]:
     """The sweep; returns its exit status and run folder."""
+    dask_options.apply(request.dask)
     started = time.perf_counter()  # every phase counts: probes, check and sweep
     if request.resume:
         folder, metadata, options, held = reopen(request)

@@ -11,7 +11,7 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from benchmarks.errors import UsageError
 
@@ -64,6 +64,19 @@ def listing(label: str, parse: Callable[[str], object]) -> Callable[[str], tuple
         return tuple(dict.fromkeys(parse(item) for item in items))
 
     return parse_all
+
+
+implementations = listing("implementation", str)
+
+
+class Accumulate(argparse.Action):
+    """A repeatable option of comma-separated items (``--impl a,b --impl c``): every item,
+    in the order given, each once."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        before = getattr(namespace, self.dest) or ()
+        setattr(namespace, self.dest, tuple(dict.fromkeys((*before, *values))))
 
 
 def size(text: str) -> int | None:

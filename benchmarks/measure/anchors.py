@@ -4,13 +4,18 @@ All three run in the same invocation, each in a fresh process with the same thre
 and CPU pinning, interleaved over ``--repeats`` passes so that drift of a shared machine hits
 all three alike. The answer is the median of each tool's medians and, more robust on a
 shared machine whose speed drifts between passes, the median over passes of each tool's
-ratio to the sweep measured within the same pass.
+ratio to the sweep measured within the same pass. ``updatebench anchors``
+(``benchmarks.cli.anchors``) runs the passes and prints.
 """
 
 from __future__ import annotations
 
-import argparse
+import statistics
+from dataclasses import dataclass
 from pathlib import Path
+
+TOOLS = ("sweep", "timeit", "pytest-benchmark")
+AGREE_WITHIN = 0.10  # the within-pass ratios' spread that still counts as agreement
 
 TIMEIT_SCRIPT = """
 import json, statistics, sys, timeit
@@ -28,13 +33,6 @@ number, _ = timer.autorange()
 runs = timer.repeat(repeat=int(sys.argv[3]), number=number)
 print(json.dumps([r / number for r in runs]))
 """
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--impl", default="numpy-manual")
-    parser.add_argument("--op", default="value_and_grad")
-    parser.add_argument("--repeats", type=int, default=3, help="interleaved passes (default 3)")
-    parser.add_argument("--json", metavar="PATH", help="write the samples and medians here")
 
 
 def sweep_median(impl: str, op: str) -> float:
@@ -95,47 +93,23 @@ def pytest_benchmark_median(impl: str, op: str, workdir: Path) -> float:
     return float(benches[0]["stats"]["median"])
 
 
-def run(args: argparse.Namespace) -> int:
-    import json
-    import statistics
-    import tempfile
+@dataclass(frozen=True)
+class Agreement:
+    """How the three tools agree over the passes."""
 
-    from benchmarks.errors import UsageError
-    from benchmarks.report.console import console
-    from benchmarks.report.format import number, time_unit
-    from impls import registry
+    medians: dict[str, float]  # tool -> median of its per-pass medians
+    ratios: dict[str, float]  # tool -> median over passes of its ratio to the sweep
+    spread: float  # largest / smallest within-pass ratio − 1
 
-    try:
-        registry.get(args.impl)
-    except registry.RegistryError as error:
-        raise UsageError(str(error)) from None
-    samples: dict[str, list[float]] = {"sweep": [], "timeit": [], "pytest-benchmark": []}
-    with tempfile.TemporaryDirectory() as workdir:
-        for index in range(args.repeats):
-            console.print(f"pass {index + 1}/{args.repeats}")
-            samples["sweep"].append(sweep_median(args.impl, args.op))
-            samples["timeit"].append(timeit_median(args.impl, args.op))
-            samples["pytest-benchmark"].append(
-                pytest_benchmark_median(args.impl, args.op, Path(workdir)))
+    @property
+    def agree(self) -> bool:
+        return self.spread <= AGREE_WITHIN
+
+
+def agreement(samples: dict[str, list[float]]) -> Agreement:
+    """``samples`` holds each tool's median per pass, the sweep's under "sweep"."""
     medians = {tool: statistics.median(values) for tool, values in samples.items()}
     ratios = {tool: statistics.median(v / s for v, s in zip(values, samples["sweep"],
                                                               strict=True))
               for tool, values in samples.items()}
-    unit, scale = time_unit(min(medians.values()))
-    console.print(f"{args.impl} {args.op} on the five-point problem, 1 thread, "
-                  f"{args.repeats} interleaved passes:")
-    for tool, value in medians.items():
-        passes = ", ".join(number(v / scale) for v in samples[tool])
-        console.print(f"  {tool:17s} median {number(value / scale):>6s} {unit}   "
-                      f"median ratio to the sweep within a pass {ratios[tool]:.3f}   "
-                      f"(passes: {passes})")
-    spread = max(ratios.values()) / min(ratios.values()) - 1
-    verdict = "agree within 10%" if spread <= 0.10 else "DIFFER by more than 10%"
-    console.print(f"the three {verdict} (within-pass ratios, largest/smallest − 1 = "
-                  f"{spread:.1%})")
-    if args.json:
-        Path(args.json).write_text(json.dumps({"impl": args.impl, "op": args.op,
-                                               "samples_s": samples, "medians_s": medians,
-                                               "ratios": ratios, "spread": spread},
-                                              indent=1))
-    return 0
+    return Agreement(medians, ratios, max(ratios.values()) / min(ratios.values()) - 1)

@@ -10,8 +10,8 @@
   ``tables`` assembles all sections.
 - Renderers: ``render`` (terminal tables and Markdown), ``html_report``, ``console`` (the
   rich consoles and the terminal views of ``list``, ``check`` and the sweep summary).
-- Commands: ``command`` (``updatebench report``) and ``compare``.
+- ``files`` (report.md, report.html and plots/ on disk) and ``compare`` (two runs side by
+  side), which the ``report`` and ``compare`` commands in ``benchmarks.cli`` call.
 
-May import ``check``, ``store`` and ``impls``; never ``cli`` or ``measure`` (the one
-exception, ``report --probe-bandwidth``, is listed in tests/test_structure.py).
+May import ``check``, ``store`` and ``impls``; never ``cli`` or ``measure``.
 """

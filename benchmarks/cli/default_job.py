@@ -1,0 +1,50 @@
+"""``updatebench main``: the default job, a quick sweep with its correctness check and then
+its report, each run through its command's typed ``run``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+
+from benchmarks.cli import dask_options, report, sweep
+from benchmarks.cli.command import EXIT_FAILED, EXIT_OK, load_plugins
+from benchmarks.cli.plan import quick_options
+from benchmarks.cli.sweep_check import check_passed
+
+NAME = "main"
+HELP = "Run the default job: a quick sweep with its correctness check, then its report."
+TERMINAL_TABLES = frozenset({"check", "time", "speedup", "ratio"})
+
+
+@dataclass(frozen=True)
+class MainOptions:
+    out: str = "results"
+    plugins: tuple[str, ...] = ()
+    dask: dask_options.DaskOptions = field(default_factory=dask_options.DaskOptions)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", default="results", metavar="DIR",
+                        help="Make the sweep's run folder in this folder (default results).")
+    dask_options.add_arguments(parser)
+
+
+def options_from(namespace: argparse.Namespace) -> MainOptions:
+    return MainOptions(out=namespace.out, plugins=load_plugins(namespace.plugin),
+                       dask=dask_options.from_namespace(namespace))
+
+
+def run(options: MainOptions) -> int:
+    """The sweep's exit status if it failed, else the worse of the report's and the check's."""
+    request = sweep.Request(options=quick_options(), out=options.out, plugins=options.plugins,
+                            dask=options.dask)
+    code, folder = sweep.execute(request, summary=False)
+    if code != EXIT_OK:
+        return code
+    shown = report.run(report.ReportOptions(inputs=(str(folder),), tables=TERMINAL_TABLES))
+    passed = check_passed(folder)
+    if not passed:
+        print("updatebench: some implementation failed the check (see the table above)",
+              file=sys.stderr)
+    return max(shown, EXIT_OK if passed else EXIT_FAILED)
