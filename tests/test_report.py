@@ -15,10 +15,10 @@ from benchmarks.cli.main import main
 from benchmarks.measure import bandwidth
 from benchmarks.report import command as report
 from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
+from benchmarks.report.canvas import COLORS, MARKERS, Canvas, Style
 from benchmarks.report.cells import SECTION_TITLES
 from benchmarks.report.console import show_check
 from benchmarks.report.correctness import check_tables, details_below
-from benchmarks.report.figures import COLORS, MARKERS, Canvas, Style
 from benchmarks.report.format import number, sci, seconds, si, size_text
 from benchmarks.report.frame import combine
 from benchmarks.report.grid import Grid

@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.report.analysis import EXACT_CHEAP, GRIEWANK, expected_ratio
+from benchmarks.report.canvas import Canvas, x_note
 from benchmarks.report.cells import Cell, Table
-from benchmarks.report.figures import Canvas, Plot, x_note
+from benchmarks.report.figures import Plot
 from benchmarks.report.format import number, size_text
 from benchmarks.report.frame import in_table_order
 from benchmarks.report.grid import Grid
