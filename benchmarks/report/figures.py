@@ -22,6 +22,7 @@ HEIGHT = 5.0
 DPI = 150
 TITLE_SIZE = 12
 LEGEND_SIZE = 9
+LEGEND_COLUMNS = 4  # at most, side by side below the axes
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,27 @@ def axes_legend(ax: Axes, loc: str = "best") -> Legend:
 
 def figure_legend(fig: Figure, handles: list[Any] | None = None,
                   labels: list[str] | None = None) -> Legend:
-    """One legend below the axes; without ``handles``, the labelled lines of every axes."""
+    """One legend below the axes, in as many columns (up to ``LEGEND_COLUMNS``) as fit the
+    figure's width: constrained layout makes room below, never beside, so a legend wider
+    than the figure would be cut at both sides.
+
+    Without ``handles``, the labelled lines of every axes.
+    """
     if handles is None:
         handles, labels = [], []
         for ax in fig.axes:
             more_handles, more_labels = ax.get_legend_handles_labels()
             handles += more_handles
             labels += more_labels
-    ncols = 3 if max((len(label) for label in labels or []), default=0) > 24 else 4
-    return fig.legend(handles, labels, loc="outside lower center", ncols=ncols,
-                      fontsize=LEGEND_SIZE, frameon=False)
+    renderer = fig.canvas.get_renderer()
+    ncols = max(1, min(LEGEND_COLUMNS, len(handles)))
+    while True:
+        legend = fig.legend(handles, labels, loc="outside lower center", ncols=ncols,
+                            fontsize=LEGEND_SIZE, frameon=False)
+        if ncols == 1 or legend.get_window_extent(renderer).width <= fig.bbox.width:
+            return legend
+        legend.remove()
+        ncols -= 1
 
 
 def save(fig: Figure, folder: Path, slug: str, title: str, caption: str,
