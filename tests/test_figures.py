@@ -1,4 +1,5 @@
-"""Every figure the report and explain draw, as a reader sees it: no legend cut off.
+"""Every figure the report and explain draw, as a reader sees it: no legend cut off, and no
+line from the five-point problem (N = 5, other data) into the synthetic sizes.
 
 The figures come from the committed reference runs (real sweeps, 17 implementations, a
 check.json), from one of them cut to three implementations (few, long legend entries), from
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -20,9 +23,9 @@ from benchmarks.report import figures
 from benchmarks.report.frame import combine
 from benchmarks.report.grid import Grid
 from benchmarks.report.tables import draw
-from benchmarks.store.runs import read_all
+from benchmarks.store.runs import Run, read_all
 from impls.problem import FIVE_POINT_STEPS, five_point
-from tests.report_helpers import copy_run
+from tests.report_helpers import copy_run, row
 
 REFERENCE = Path(__file__).resolve().parents[1] / "results" / "reference"
 RUNS = ("20261126-173411-vm", "20261126-144025-vm")
@@ -97,3 +100,33 @@ def test_every_explain_legend_lies_inside_its_figure(saved, tmp_path):
     assert len(plots) == len(saved) == 5
     assert not {p.slug: outside_legends(f) for p, f in zip(plots, saved, strict=True)
                 if outside_legends(f)}
+
+
+def through_five_point(fig: Figure) -> tuple[int, int]:
+    """(lines joining x = 5 to another x, points drawn alone at x = 5) in a figure over N."""
+    joined = alone = 0
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            xs = set(np.asarray(line.get_xdata(), float).tolist())
+            if 5.0 in xs and len(xs) > 1 and line.get_linestyle() != "None":
+                joined += 1
+            elif xs == {5.0} and line.get_linestyle() == "None":
+                alone += 1
+    return joined, alone
+
+
+def test_no_line_joins_the_five_point_problem_to_the_synthetic_sizes(saved, tmp_path):
+    sizes = [("five-point", 5, 10.0), ("synthetic", 100, 20.0), ("synthetic", 1000, 90.0)]
+    frame = pd.DataFrame([row(impl, op, problem, n, median * scale)
+                          for impl, scale in (("numpy-manual", 1.0), ("jax-jit", 0.5))
+                          for op in ("loss", "value_and_grad") for problem, n, median in sizes])
+    grid = Grid.of([Run(Path("box"), "sweep", frame, {}, None, label="box")])
+    plots = draw(grid, tmp_path)
+    over_n = [(p.slug, fig) for p, fig in zip(plots, saved, strict=True)
+              if fig.axes[0].get_xlabel().startswith("N, points")]
+    assert {slug.split("-")[0] for slug, _ in over_n} == {"time", "speedup", "ratio", "gbs"}
+    for slug, fig in over_n:
+        joined, alone = through_five_point(fig)
+        assert joined == 0, slug
+        assert alone >= 1, slug  # drawn, as a point of its own
+        assert "hollow: the five-point problem" in fig.axes[0].get_xlabel()

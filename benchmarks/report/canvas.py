@@ -2,7 +2,9 @@
 
 Each implementation keeps one colour and marker in every figure, derived from its name (no
 list of names to keep in step with the registry); each run (host/device) keeps one line
-style. Figure files and their record are ``report.figures``'.
+style. A line joins only the sizes of one problem: the five-point problem (N = 5, other data)
+is a hollow marker of its own, never the first point of the synthetic sizes' curve.
+Figure files and their record are ``report.figures``'.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e3
           "#f032e6", "#808000")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p", "d", "8", "H", "1")
 LINESTYLES = ("-", "--", ":", "-.")
+CURVE = "synthetic"  # the problem whose sizes make the curves; any other is points alone
 LINE_WIDTH = 1.6
 
 
@@ -74,7 +77,8 @@ def time_formatter(value: float, _position: Any = None) -> str:
 
 
 def x_note(data: pd.DataFrame) -> str:
-    return " (five-point problem at N = 5)" if (data["problem"] == "five-point").any() else ""
+    return (" (hollow: the five-point problem at N = 5)"
+            if (data["problem"] == "five-point").any() else "")
 
 
 def failures_note(data: pd.DataFrame) -> str:
@@ -84,6 +88,12 @@ def failures_note(data: pd.DataFrame) -> str:
     parts = sorted({f"{i} {s} at {size_text(p, int(n))}" for i, s, p, n in
                     failed[["impl", "status", "problem", "n"]].itertuples(index=False)})
     return " Missing points: " + "; ".join(parts) + "."
+
+
+def pieces(group: pd.DataFrame, x: str) -> list[tuple[bool, pd.DataFrame]]:
+    """A series' rows split by problem, x ascending: (is the curve, rows) each."""
+    return [(problem == CURVE, part.sort_values(x))
+            for problem, part in group.groupby("problem", sort=False)]
 
 
 class Canvas:
@@ -130,20 +140,22 @@ class Canvas:
     def series_lines(self, ax: Axes, data: pd.DataFrame, x: str, y: str,
                      band: tuple[str, str] | None = None,
                      bars: tuple[str, str] | None = None) -> tuple[list[str], list[tuple]]:
-        """One line per series (x ascending), with an optional shaded band or error bars
-        from two columns; returns the legends' implementations and variants."""
+        """One line per series and problem (x ascending), with an optional shaded band or
+        error bars from two columns; returns the legends' implementations and variants."""
         impls, variants = [], []
         for key, group in data.groupby(SERIES, sort=False):
             run, device, threads, impl = key
             style, variant = self.style.impl(impl), (run, device, threads)
-            part = group.sort_values(x)
-            ax.plot(part[x], part[y], linestyle=self.style.line(variant), linewidth=LINE_WIDTH,
-                    markersize=5, **style)
-            if band is not None:
-                ax.fill_between(part[x], part[band[0]], part[band[1]], color=style["color"],
-                                alpha=0.15, linewidth=0)
-            if bars is not None:
-                error_bars(ax, part, x, y, bars, style["color"])
+            for curve, part in pieces(group, x):
+                look = {"linestyle": self.style.line(variant), "markersize": 5} if curve else {
+                    "linestyle": "none", "markersize": 6.5, "markerfacecolor": "none",
+                    "markeredgewidth": 1.4}
+                ax.plot(part[x], part[y], linewidth=LINE_WIDTH, **style, **look)
+                if band is not None and curve:
+                    ax.fill_between(part[x], part[band[0]], part[band[1]],
+                                    color=style["color"], alpha=0.15, linewidth=0)
+                if bars is not None:
+                    error_bars(ax, part, x, y, bars, style["color"])
             impls.append(impl)
             variants.append(variant)
         return list(dict.fromkeys(impls)), list(dict.fromkeys(variants))
