@@ -23,6 +23,7 @@ DPI = 150
 TITLE_SIZE = 12
 LEGEND_SIZE = 9
 LEGEND_COLUMNS = 4  # at most, side by side below the axes
+NOTE_SIZE = 8.5  # words written beside the data, such as reference labels
 
 
 @dataclass(frozen=True)
