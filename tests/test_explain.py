@@ -150,3 +150,15 @@ def test_report_section_is_self_contained_html(tmp_path):
     assert section.count("<svg") == 5 and section.count("<table>") == 6
     assert "<strong>-0.0165992</strong>" in section  # the chain rule's sum, ∂L/∂w at θ0
     assert "[bold]" not in section and "[/]" not in section
+
+
+def test_standalone_page_is_built_like_the_report(worked, tmp_path):
+    from benchmarks.explain.figures_descent import all_figures
+    from benchmarks.explain.html import standalone_page
+    from benchmarks.report.page import STYLESHEET
+
+    page = standalone_page(worked, all_figures(worked, tmp_path))
+    assert page.count("<style>") == 1 and f"<style>{STYLESHEET}</style>" in page
+    assert "made by <code>updatebench explain</code>" in page
+    assert page.count("<figure id=\"explain-") == page.count("<svg") == 5
+    assert 'id="explain-surface-' in page  # each figure's SVG ids carry its slug

@@ -16,13 +16,14 @@ from benchmarks.cli.main import main
 from benchmarks.measure import bandwidth
 from benchmarks.report import files as report
 from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
+from benchmarks.report.canvas import COLORS, MARKERS, Canvas, Style
 from benchmarks.report.cells import SECTION_TITLES
 from benchmarks.report.console import show_check
 from benchmarks.report.correctness import check_tables, details_below
-from benchmarks.report.figures import COLORS, MARKERS, Canvas, Style
 from benchmarks.report.format import number, sci, seconds, si, size_text
 from benchmarks.report.frame import combine
 from benchmarks.report.grid import Grid
+from benchmarks.report.page import STYLESHEET
 from benchmarks.report.render import markdown_table
 from benchmarks.report.sections import times
 from benchmarks.report.tables import build
@@ -249,6 +250,7 @@ def test_html_report_is_self_contained(reported):
     assert not re.search(r"""(src|href)\s*=\s*["'](?!#)""", page)  # nothing fetched
     assert "@import" not in page and "url(http" not in page
     assert page.count("<svg") == len(list((reported / "plots").rglob("*.svg")))
+    assert page.count("<style>") == 1 and f"<style>{STYLESHEET}</style>" in page
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium "

@@ -75,7 +75,7 @@ def test_the_section_is_part_of_the_report():
 
 
 def test_the_figure_has_a_line_per_implementation_and_size(tmp_path):
-    from benchmarks.report.figures import Canvas
+    from benchmarks.report.canvas import Canvas
 
     rows = [parallel_row("dask-manual", n, us, workers, f"w{workers}")
             for n, base in ((10**6, 400), (10**7, 4000)) for workers, us in

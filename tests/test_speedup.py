@@ -104,7 +104,7 @@ def test_a_gpu_row_is_not_paired_with_the_cpu_baselines_rounds():
 
 def drawn_figure(frame: pd.DataFrame, folder) -> tuple:
     """The speedup figure of ``frame`` (loss, d=1, float64), and the Figure it saved."""
-    from benchmarks.report.figures import Canvas
+    from benchmarks.report.canvas import Canvas
     from benchmarks.report.frame import prepare
     from benchmarks.report.grid import Grid
     from benchmarks.report.sections import speedup
@@ -153,7 +153,7 @@ def test_speedup_figure_draws_each_interval_from_the_data(tmp_path):
 
 
 def test_no_speedup_figure_without_a_baseline(tmp_path):
-    from benchmarks.report.figures import Canvas
+    from benchmarks.report.canvas import Canvas
     from benchmarks.report.frame import prepare
     from benchmarks.report.grid import Grid
     from benchmarks.report.sections import speedup

@@ -1,62 +1,42 @@
-"""The explanation's figures as PNG and SVG: chain rule, Taylor expansion and angle sweep.
+"""The explanation's figures: chain rule, Taylor expansion and angle sweep.
 
-matplotlib's object API only (no pyplot state), so nothing depends on a display.
+Drawn and saved with the report's figure layer (``report.figures``): the same record, sizes,
+fonts and files.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from benchmarks.explain.worked import Explanation
+from benchmarks.report.figures import (
+    HEIGHT,
+    TITLE_SIZE,
+    Plot,
+    axes_legend,
+    new_figure,
+    save,
+    titles,
+)
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-DPI = 150
+SECTION = "explain"
 BAR_POINTS = 40  # up to this many data points get one bar each
 LABELS = {"too small": "#2ca02c", "good": "#1f77b4", "too large": "#d62728"}
 IMPL_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
-
-
-@dataclass(frozen=True)
-class Drawn:
-    slug: str
-    title: str
-    caption: str
-    png: Path
-    svg: Path
-
-
-def new_figure(width: float = 8.0, height: float = 4.5) -> Figure:
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def save(fig: Figure, folder: Path, slug: str, title: str, caption: str) -> Drawn:
-    import matplotlib
-
-    folder.mkdir(parents=True, exist_ok=True)
-    png, svg = folder / f"{slug}.png", folder / f"{slug}.svg"
-    with matplotlib.rc_context({"svg.hashsalt": slug, "svg.fonttype": "path"}):
-        fig.savefig(svg, metadata={"Date": None, "Creator": None})
-    fig.savefig(png, dpi=DPI, metadata={"Software": None})
-    return Drawn(slug, title, caption, png, svg)
 
 
 def parameter_names(d: int) -> list[str]:
     return ["w" if d == 1 else f"w_{k + 1}" for k in range(d)] + ["b"]
 
 
-def chain_figure(e: Explanation, folder: Path) -> Drawn:
+def chain_figure(e: Explanation, folder: Path) -> Plot:
     """Each point's share of ∂L/∂θ_k and the running sum that ends at the gradient."""
     names = parameter_names(e.problem.d)
     shown = list(range(len(names))) if len(names) <= 4 else [0, len(names) - 1]
-    fig = new_figure(8.0, 3.2 * len(shown) if len(shown) > 2 else 4.5)
+    fig = new_figure(height=3.2 * len(shown) if len(shown) > 2 else HEIGHT)
     axes = fig.subplots(len(shown), 1, squeeze=False, sharex=True)[:, 0]
     n = e.chain.z.size
     index = np.arange(1, n + 1)
@@ -72,15 +52,16 @@ def chain_figure(e: Explanation, folder: Path) -> Drawn:
                    label=f"∂L/∂{names[k]} = {e.gradient[k]:.6g}")
         ax.axhline(0.0, color="#999999", linewidth=0.8)
         ax.set_ylabel(f"∂L/∂{names[k]}")
-        ax.legend(fontsize=8, loc="best")
+        axes_legend(ax)
     axes[-1].set_xlabel("data point i")
-    axes[0].set_title("Chain rule: each point's contribution sums to the gradient")
+    axes[0].set_title("Chain rule: each point's contribution sums to the gradient",
+                      fontsize=TITLE_SIZE)
     return save(fig, folder, "explain-chain-rule", "Chain rule, point by point",
                 "Bars: each data point's share of the gradient; line: their running sum, "
-                "which ends on the gradient (dashed).")
+                "which ends on the gradient (dashed).", SECTION)
 
 
-def taylor_figure(e: Explanation, folder: Path) -> Drawn:
+def taylor_figure(e: Explanation, folder: Path) -> Plot:
     eta = np.array([r.eta for r in e.taylor])
     actual = np.array([r.actual for r in e.taylor])
     first = np.array([r.first for r in e.taylor])
@@ -114,18 +95,16 @@ def taylor_figure(e: Explanation, folder: Path) -> Drawn:
     return save(fig, folder, "explain-taylor", "Taylor expansion of one step",
                 "Left: the actual loss change of a step θ − η∇L beside the first- and "
                 "second-order predictions; right: their errors against η on log axes, with "
-                "η² and η³ slopes.")
+                "η² and η³ slopes.", SECTION)
 
 
 def annotate(ax: Any, xlabel: str, ylabel: str, title: str) -> None:
     """Axis labels, title and the small legend every explain figure uses."""
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(fontsize=8)
+    titles(ax, title, xlabel, ylabel)
+    axes_legend(ax)
 
 
-def angle_figure(e: Explanation, folder: Path) -> Drawn:
+def angle_figure(e: Explanation, folder: Path) -> Plot:
     a = e.angles
     fig = new_figure()
     ax = fig.subplots()
@@ -142,4 +121,4 @@ def angle_figure(e: Explanation, folder: Path) -> Drawn:
              f"Steps of length s = η‖∇L‖ = {a.step_length:.3g} in every direction")
     return save(fig, folder, "explain-angle", "The angle argument",
                 "Loss change after a step of fixed length at angle β to the gradient: "
-                "largest along ∇L (0°), smallest against it (180°).")
+                "largest along ∇L (0°), smallest against it (180°).", SECTION)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.explain.figures import IMPL_MARKERS, LABELS, Drawn, annotate, new_figure, save
+from benchmarks.explain.figures import IMPL_MARKERS, LABELS, SECTION, annotate
 from benchmarks.explain.worked import Explanation
+from benchmarks.report.figures import Plot, figure_legend, new_figure, save, titles
 
 MARKS = 25  # implementation markers per path
 
@@ -21,7 +22,7 @@ def label_text(path) -> str:
     return f"η = {path.eta:.3g} ({path.label})"
 
 
-def contour_figure(e: Explanation, folder: Path) -> Drawn | None:
+def contour_figure(e: Explanation, folder: Path) -> Plot | None:
     if e.surface is None:
         return None
     from matplotlib.colors import LogNorm
@@ -60,15 +61,13 @@ def contour_figure(e: Explanation, folder: Path) -> Drawn | None:
             label=f"start θ0 = ({start[0]:.3g}, {start[1]:.3g})")
     ax.set_xlim(s.w[0], s.w[-1])
     ax.set_ylim(s.b[0], s.b[-1])
-    ax.set_xlabel("w")
-    ax.set_ylabel("b")
     note = f" (leaves the window: {', '.join(outside)})" if outside else ""
-    ax.set_title("Loss surface and gradient-descent paths" + note, fontsize=11)
-    fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    titles(ax, "Loss surface and gradient-descent paths" + note, "w", "b")
+    figure_legend(fig)
     return save(fig, folder, "explain-surface", "Loss surface and descent paths",
                 "Contours of L over (w, b) on a log scale; lines: exact descent for a "
                 "too-small, a good and a too-large η (dots: where each ends); hollow markers: "
-                "each implementation's own steps.")
+                "each implementation's own steps.", SECTION)
 
 
 def inside(thetas: np.ndarray, s) -> bool:
@@ -78,7 +77,7 @@ def inside(thetas: np.ndarray, s) -> bool:
                 and finite[:, 1].max() <= s.b[-1])
 
 
-def loss_figure(e: Explanation, folder: Path) -> Drawn:
+def loss_figure(e: Explanation, folder: Path) -> Plot:
     fig = new_figure()
     ax = fig.subplots()
     for path in e.paths:
@@ -98,10 +97,10 @@ def loss_figure(e: Explanation, folder: Path) -> Drawn:
     annotate(ax, "step k (linear to 10, then log)", "loss L(θ_k) (log scale)", "Loss against step")
     return save(fig, folder, "explain-loss", "Loss against step",
                 "Loss of exact descent for each η (lines) and each implementation's own "
-                "training run (hollow markers).")
+                "training run (hollow markers).", SECTION)
 
 
-def all_figures(e: Explanation, folder: Path) -> list[Drawn]:
+def all_figures(e: Explanation, folder: Path) -> list[Plot]:
     from benchmarks.explain.figures import angle_figure, chain_figure, taylor_figure
 
     drawn = [chain_figure(e, folder), taylor_figure(e, folder), angle_figure(e, folder),

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.explain import descent
-from benchmarks.explain.figures import Drawn, parameter_names
+from benchmarks.explain.figures import parameter_names
 from benchmarks.explain.worked import Explanation
+from benchmarks.report.figures import Plot
 
 
 def num(value: float) -> str:
@@ -61,7 +62,7 @@ def paths(e: Explanation) -> str:
             f"curves (beyond 2/λ_max of the Hessian) and {descent.behaviour(large)}.")
 
 
-def outro(e: Explanation, drawn: list[Drawn]) -> str:
+def outro(e: Explanation, drawn: list[Plot]) -> str:
     lines = [f"[yellow]note:[/] {n}" for n in e.notes]
     lines += [f"figure: {d.png} (and .svg) — {d.title}" for d in drawn]
     return "\n" + "\n".join(lines)

@@ -9,8 +9,9 @@ from rich.console import Console
 from rich.table import Table
 
 from benchmarks.explain import descent, taylor
-from benchmarks.explain.figures import Drawn, parameter_names
+from benchmarks.explain.figures import parameter_names
 from benchmarks.explain.worked import Explanation
+from benchmarks.report.figures import Plot
 
 SHOWN_POINTS = 10  # chain-rule rows printed; the rest are summed into one row
 SHOWN_FEATURES = 3
@@ -125,7 +126,7 @@ def impl_paths_table(e: Explanation) -> Table | None:
     return t
 
 
-def show(e: Explanation, drawn: list[Drawn], console: Console) -> None:
+def show(e: Explanation, drawn: list[Plot], console: Console) -> None:
     """Prose, then its table, step by step; figures listed at the end."""
     from benchmarks.explain import prose
 

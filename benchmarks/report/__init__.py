@@ -6,12 +6,16 @@
   gradient ratios, crossovers), ``scaling`` (growth exponents), ``grid`` (the per-report
   context and the series × column grid every table and figure shares).
 - ``sections/``: one module per report section returning its tables and figures;
-  ``correctness`` renders check.json for every output; ``figures`` holds the plot plumbing;
-  ``tables`` assembles all sections.
-- Renderers: ``render`` (terminal tables and Markdown), ``html_report``, ``console`` (the
-  rich consoles and the terminal views of ``list``, ``check`` and the sweep summary).
+  ``correctness`` renders check.json for every output; ``canvas`` styles the sections'
+  figures; ``tables`` assembles all sections.
+- The presentation layer, shared with ``explain``: ``figures`` (the ``Plot`` record,
+  matplotlib's setup, legends, PNG + SVG files) and ``page`` (the one stylesheet and HTML
+  page builder).
+- Renderers: ``render`` (terminal tables and Markdown), ``html_report`` (report.html on
+  ``page``), ``console`` (the rich consoles and the terminal views of ``list``, ``check``
+  and the sweep summary).
 - ``files`` (report.md, report.html and plots/ on disk) and ``compare`` (two runs side by
   side), which the ``report`` and ``compare`` commands in ``benchmarks.cli`` call.
 
-May import ``check``, ``store`` and ``impls``; never ``cli`` or ``measure``.
+May import ``check``, ``store`` and ``impls``; never ``cli``, ``explain`` or ``measure``.
 """

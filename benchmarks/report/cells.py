@@ -7,6 +7,7 @@ keeps the number behind its text, so tests check values, not formatting.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,16 @@ SECTION_TITLES = {
     "compare": "Comparison",
 }
 SECTIONS = tuple(s for s in SECTION_TITLES if s != "compare")  # what `report --tables` offers
+
+
+def in_section_order(parts: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """(section, rendered part) pairs gathered per section, sections in the order of
+    ``SECTION_TITLES`` (unknown ones after them), parts in the order given."""
+    sections: dict[str, list[str]] = {}
+    for section, part in parts:
+        sections.setdefault(section, []).append(part)
+    known = [s for s in SECTION_TITLES if s in sections]
+    return [(s, sections[s]) for s in known + [s for s in sections if s not in SECTION_TITLES]]
 
 
 @dataclass

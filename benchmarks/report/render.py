@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from benchmarks.report.cells import SECTION_TITLES, Cell, Table
+from benchmarks.report.cells import SECTION_TITLES, Cell, Table, in_section_order
 
 if TYPE_CHECKING:  # rich and matplotlib load when drawing, not on import
     from rich.console import Console, Group
@@ -90,14 +90,10 @@ def markdown_document(tables: list[Table], plots: list[Plot], notes: list[str], 
     """report.md: notes, then each section's tables and its figures (PNG, relative links)."""
     import datetime as dt
 
-    by_section: dict[str, list[str]] = {}
-    for table in tables:
-        by_section.setdefault(table.section, []).append(markdown_table(table))
-    for plot in plots:
-        by_section.setdefault(plot.section, []).append(
-            f"![{plot.title}](plots/{plot.png.name})\n\n<sub>{plot.caption}</sub>\n")
-    order = [s for s in SECTION_TITLES if s in by_section] + [
-        s for s in by_section if s not in SECTION_TITLES]
+    sections = in_section_order(
+        [(t.section, markdown_table(t)) for t in tables]
+        + [(p.section, f"![{p.title}](plots/{p.png.name})\n\n<sub>{p.caption}</sub>\n")
+           for p in plots])
     stamp = dt.datetime.now().isoformat(timespec="seconds")
     lines = [f"# {title}", "",
              f"Made by `updatebench report` on {stamp} from " + ", ".join(
@@ -105,7 +101,7 @@ def markdown_document(tables: list[Table], plots: list[Plot], notes: list[str], 
              "`report.html`.", ""]
     if notes:
         lines += ["> **Notes**", ">"] + [f"> - {note}" for note in notes] + [""]
-    for section in order:
+    for section, parts in sections:
         lines += [f"## {SECTION_TITLES.get(section, section)}", ""]
-        lines += [part + "\n" for part in by_section[section]]
+        lines += [part + "\n" for part in parts]
     return "\n".join(lines).rstrip() + "\n"

@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
+from benchmarks.report.canvas import Canvas
 from benchmarks.report.cells import SECTIONS, Cell, Table
-from benchmarks.report.figures import Canvas, Plot
+from benchmarks.report.figures import Plot
 from benchmarks.report.format import seconds, size_text
 from benchmarks.report.frame import combine, prepare
 from benchmarks.report.grid import Grid

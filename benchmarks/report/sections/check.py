@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmarks.report.canvas import LINESTYLES, Canvas
 from benchmarks.report.cells import Table
 from benchmarks.report.correctness import check_tables
-from benchmarks.report.figures import LINESTYLES, Canvas, Plot
+from benchmarks.report.figures import Plot
 from benchmarks.report.grid import Grid
 from benchmarks.store.runs import Run
 

@@ -15,13 +15,13 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.report.canvas import LINESTYLES, Canvas, time_formatter
 from benchmarks.report.cells import Cell, Table, status_cell, time_cell
-from benchmarks.report.figures import Canvas, Plot, time_formatter
+from benchmarks.report.figures import Plot, figure_legend
 from benchmarks.report.format import number, op_text, per_text, size_text, time_unit
 from benchmarks.report.grid import Grid
 
 KEYS = ("workers", "devices")  # the parameters that count parallel parts, in this order
-LINES = ("-", "--", ":", "-.")  # one line style per size
 
 
 def parameters_of(value: Any) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def figure(canvas: Canvas, part: pd.DataFrame, d: int, dtype: str, op: str,
         return None
     key = str(part["parallel_key"].iloc[0])
     fig, ax = canvas.figure()
-    size_styles = {size: LINES[i % len(LINES)] for i, size in
+    size_styles = {size: LINESTYLES[i % len(LINESTYLES)] for i, size in
                    enumerate(dict.fromkeys(zip(ok["problem"], ok["n"], strict=True)))}
     for (impl, problem, n), line in ok.groupby(["impl", "problem", "n"], sort=False):
         line = line.sort_values("parallel_count").drop_duplicates("parallel_count", keep="last")
@@ -104,7 +104,7 @@ def figure(canvas: Canvas, part: pd.DataFrame, d: int, dtype: str, op: str,
                                  else NullFormatter())
     title = f"{op_text(op, steps)}: time per {per_text(op)} vs {key} (d={d}, {dtype})"
     canvas.axes_text(ax, title, key, f"median time per {per_text(op)} (log scale)")
-    fig.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+    figure_legend(fig)
     return canvas.save(fig, f"parallel-{op}-{steps}-d{d}-{dtype}", title,
                        f"Median over rounds, runs that record their {key}.", "parallel")
 

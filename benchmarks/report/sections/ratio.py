@@ -9,8 +9,9 @@ import pandas as pd
 
 from benchmarks.check.training import error_model
 from benchmarks.report.analysis import EXACT_CHEAP, GRIEWANK, expected_ratio
+from benchmarks.report.canvas import Canvas, x_note
 from benchmarks.report.cells import Cell, Table
-from benchmarks.report.figures import Canvas, Plot, x_note
+from benchmarks.report.figures import NOTE_SIZE, Plot
 from benchmarks.report.format import number, size_text
 from benchmarks.report.frame import in_table_order
 from benchmarks.report.grid import Grid
@@ -68,7 +69,7 @@ def reference_labels(ax: Any, items: list[tuple[float, str]]) -> None:
     for group in groups:
         y = math.exp(sum(math.log(v) for v, _ in group) / len(group))
         ax.text(1.01, y, "\n".join(t for _, t in reversed(group)), ha="left", va="center",
-                transform=ax.get_yaxis_transform(), fontsize=8.5, color="0.3")
+                transform=ax.get_yaxis_transform(), fontsize=NOTE_SIZE, color="0.3")
 
 
 def ratio_vs_n(canvas: Canvas, part: pd.DataFrame, d: int, dtype: str) -> Plot:

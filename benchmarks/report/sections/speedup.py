@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from benchmarks.report.canvas import Canvas, failures_note, x_note
 from benchmarks.report.cells import Cell, Table, status_cell
-from benchmarks.report.figures import Canvas, Plot, failures_note, x_note
+from benchmarks.report.figures import Plot
 from benchmarks.report.format import number, op_text
-from benchmarks.report.frame import SERIES, in_table_order
+from benchmarks.report.frame import in_table_order
 from benchmarks.report.grid import Grid
 
 
@@ -93,30 +93,15 @@ def speedup_vs_n(canvas: Canvas, grid: Grid, part: pd.DataFrame, op: str, steps:
         return None
     fig, ax = canvas.figure()
     ax.axhline(1, color="0.35", linewidth=1.2, zorder=1)
-    impls, variants = [], []
-    for key, group in ok.groupby(SERIES, sort=False):
-        run, device, threads, impl = key
-        group = group.sort_values("n")
-        style, variant = canvas.style.impl(impl), (run, device, threads)
-        value = group["speedup"].to_numpy(float)
-        low, high = group["speedup_low"].to_numpy(float), group["speedup_high"].to_numpy(float)
-        ax.plot(group["n"], value, linestyle=canvas.style.line(variant), linewidth=1.4,
-                markersize=5, **style)
-        has = np.isfinite(low) & np.isfinite(high)
-        if has.any():  # the interval may sit off its median: clip, never a negative bar
-            ax.errorbar(group["n"].to_numpy()[has], value[has],
-                        yerr=[np.maximum(value - low, 0)[has], np.maximum(high - value, 0)[has]],
-                        fmt="none", ecolor=style["color"], elinewidth=1.3, capsize=3.5,
-                        alpha=0.85)
-        impls.append(impl)
-        variants.append(variant)
+    impls, variants = canvas.series_lines(ax, ok, "n", "speedup",
+                                          bars=("speedup_low", "speedup_high"))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
     title = f"{op_text(op, steps)}: speedup over {grid.baseline} vs N (d={d}, {dtype})"
     canvas.axes_text(ax, title, f"N, points{x_note(ok)}",
                      "speedup, > 1 is faster (log scale)")
-    canvas.legends(fig, list(dict.fromkeys(impls)), list(dict.fromkeys(variants)),
+    canvas.legends(fig, impls, variants,
                    [(Line2D([], [], color="0.35", linewidth=1.2), f"{grid.baseline} (1×)")])
     bare = ok[ok["speedup_low"].isna()]
     caption = ("Median of within-round ratios (rounds interleaved, so the machine's drift "

@@ -6,8 +6,9 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.report.canvas import LINESTYLES, Canvas, x_note
 from benchmarks.report.cells import Cell, Table, status_cell
-from benchmarks.report.figures import LINESTYLES, Canvas, Plot, x_note
+from benchmarks.report.figures import Plot
 from benchmarks.report.format import number, op_text, si
 from benchmarks.report.frame import in_table_order
 from benchmarks.report.grid import Grid

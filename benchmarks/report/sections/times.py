@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from benchmarks.report.canvas import Canvas, failures_note, time_formatter, x_note
 from benchmarks.report.cells import Table, status_cell, time_cell
-from benchmarks.report.figures import Canvas, Plot, failures_note, time_formatter, x_note
+from benchmarks.report.figures import Plot
 from benchmarks.report.format import op_text, per_text, size_text, time_unit
 from benchmarks.report.frame import in_table_order
 from benchmarks.report.grid import Grid
