@@ -20,9 +20,9 @@ from matplotlib.lines import Line2D
 from benchmarks.explain.figures_descent import all_figures
 from benchmarks.explain.worked import explain
 from benchmarks.report import figures
+from benchmarks.report.contents import draw
 from benchmarks.report.frame import combine
 from benchmarks.report.grid import Grid
-from benchmarks.report.tables import draw
 from benchmarks.store.runs import Run, read_all
 from impls.problem import FIVE_POINT_STEPS, five_point
 from tests.report_helpers import copy_run, row

@@ -19,6 +19,7 @@ from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, s
 from benchmarks.report.canvas import COLORS, MARKERS, Canvas, Style
 from benchmarks.report.cells import SECTION_TITLES
 from benchmarks.report.console import show_check
+from benchmarks.report.contents import build
 from benchmarks.report.correctness import check_tables, details_below
 from benchmarks.report.format import number, sci, seconds, si, size_text
 from benchmarks.report.frame import combine
@@ -26,7 +27,6 @@ from benchmarks.report.grid import Grid
 from benchmarks.report.page import STYLESHEET
 from benchmarks.report.render import markdown_table
 from benchmarks.report.sections import times
-from benchmarks.report.tables import build
 from benchmarks.store.runs import Run
 from tests.report_helpers import (
     CHROMIUM,

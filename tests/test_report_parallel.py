@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from benchmarks.report import tables as report_tables
+from benchmarks.report import contents as report_contents
 from benchmarks.report.frame import prepare
 from benchmarks.report.grid import Grid
 from benchmarks.report.sections import parallel
@@ -67,10 +67,10 @@ def test_parameters_are_read_from_dicts_or_json_text(value, expected):
 
 
 def test_the_section_is_part_of_the_report():
-    assert parallel in report_tables.ORDER
+    assert parallel in report_contents.ORDER
     rows = [parallel_row("dask-manual", 10**6, 400, 1, "one"),
             parallel_row("dask-manual", 10**6, 250, 2, "two")]
-    built = report_tables.build(grid_of(rows))
+    built = report_contents.build(grid_of(rows))
     assert any(t.section == "parallel" for t in built)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from benchmarks.report.contents import build
 from benchmarks.report.frame import prepare
 from benchmarks.report.grid import Grid
 from benchmarks.report.render import markdown_sections
-from benchmarks.report.tables import build
 from benchmarks.report.threadcost import thread_ratios
 from tests.report_helpers import row
 

@@ -109,8 +109,9 @@ def run(options: ReportOptions) -> int:
 
     from benchmarks.report import files
     from benchmarks.report.console import console, errors
+    from benchmarks.report.contents import build
+    from benchmarks.report.grid import Grid
     from benchmarks.report.render import print_tables
-    from benchmarks.report.tables import Grid, build
     from benchmarks.store.runs import read_all
 
     runs = read_all(list(options.inputs))

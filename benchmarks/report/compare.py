@@ -18,7 +18,7 @@ from benchmarks.report.change import change_text, geometric_mean
 if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     import pandas as pd
 
-    from benchmarks.report.tables import Table
+    from benchmarks.report.cells import Table
     from benchmarks.store.runs import Run
 
 
@@ -56,7 +56,8 @@ def differences(a: Run, b: Run) -> list[str]:
 
 
 def table(result: pd.DataFrame, alpha: float, changes_only: bool) -> Table:
-    from benchmarks.report.tables import Cell, Table, seconds, size_text
+    from benchmarks.report.cells import Cell, Table
+    from benchmarks.report.format import seconds, size_text
 
     varying = [k for k in ("d", "dtype", "device", "threads") if result[k].nunique() > 1]
     shown = result

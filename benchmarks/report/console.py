@@ -53,7 +53,7 @@ def show_check(report: dict[str, Any]) -> None:
 def show_sweep_summary(folder, quiet: bool = False) -> None:
     """The closing table of a sweep: median time per implementation × N, per operation."""
     from benchmarks.errors import UsageError
-    from benchmarks.report import render, tables
+    from benchmarks.report import contents, render
     from benchmarks.store import runs
 
     try:
@@ -61,7 +61,7 @@ def show_sweep_summary(folder, quiet: bool = False) -> None:
     except UsageError as error:  # an interrupted run with no rows yet
         console.print(f"no measurements to show: {error}")
         return
-    render.print_tables(tables.time_tables(run), console)
+    render.print_tables(contents.time_tables(run), console)
     if not quiet:
         show_training(run)
 

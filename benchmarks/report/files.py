@@ -63,7 +63,7 @@ def report_notes(runs: list[Run], baseline: str) -> list[str]:
 
 def draw_figures(grid: Grid, folder: Path) -> list[Plot]:
     """The figures, and no stale ones from an earlier report of other runs or options."""
-    from benchmarks.report.tables import draw
+    from benchmarks.report.contents import draw
 
     plots = draw(grid, folder)
     drawn = {p.png for p in plots} | {p.svg for p in plots}

@@ -101,7 +101,8 @@ class Grid:
         return sub[(sub["op"] == op) & (sub["steps_key"] == steps)]
 
     @staticmethod
-    def where(d: int, dtype: str) -> str:
+    def group_text(d: int, dtype: str) -> str:
+        """How a (d, dtype) group is named in titles: d=1, float64."""
         return f"d={d}, {dtype}"
 
     # rows of tables, lines of figures
@@ -111,7 +112,8 @@ class Grid:
         return f"{run}/{device}" + (f" t{threads}" if self.frame["threads"].nunique() > 1
                                     else "")
 
-    def head(self, extra: Sequence[str]) -> list[str]:
+    def headers(self, extra: Sequence[str]) -> list[str]:
+        """Column headers: the implementation, the run where there are several, then ``extra``."""
         return ["implementation", *(["run"] if self.multi else []), *extra]
 
     def label(self, series: tuple) -> list[Cell]:
@@ -132,7 +134,7 @@ class Grid:
         ``cell(row)`` fills the cell whose row of ``sub`` has that series and ``key(row)``;
         ``tail(series, rows found)`` adds cells after them (``tail_columns``).
         """
-        table = Table(section, title, self.head([*(h for _, h in columns), *tail_columns]),
+        table = Table(section, title, self.headers([*(h for _, h in columns), *tail_columns]),
                       caption=caption, slug=slug)
         index = {(*(r[c] for c in SERIES), key(r)): r for _, r in sub.iterrows()}
         for series in series_order(sub if order is None else order):

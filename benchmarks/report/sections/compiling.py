@@ -29,7 +29,7 @@ def prepare_tables(grid: Grid, sub: pd.DataFrame, d: int, dtype: str) -> list[Ta
         return []
     return [grid.per_size(
         prepared, "compile", f"preparation (data conversion and ahead-of-time compile), "
-        f"{grid.where(d, dtype)}", f"prepare-d{d}-{dtype}",
+        f"{grid.group_text(d, dtype)}", f"prepare-d{d}-{dtype}",
         lambda r: Cell(seconds(r["prepare_s"]), r["prepare_s"])
         if r["prepare_s"] > 0 else status_cell(r),
         caption="once per implementation and problem, before any timed call")]
@@ -52,7 +52,7 @@ def first_call_tables(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: in
                       dtype: str) -> list[Table]:
     if not part["first_call_s"].notna().any():
         return []
-    where = grid.where(d, dtype)
+    where = grid.group_text(d, dtype)
     out = [grid.per_size(
         part, "compile", f"{op_text(op, steps)}: first call (compile, tracing, lazy "
         f"initialisation), {where}", f"first-{op}-{steps}-d{d}-{dtype}", first_cell,

@@ -35,7 +35,7 @@ def crossover_table(grid: Grid, part: pd.DataFrame, d: int, dtype: str) -> Table
                   & (frame["impl"] != grid.baseline)]
     return grid.table(
         part, "crossover", f"crossover: the smallest N from which on each is faster than "
-        f"{grid.baseline}, {grid.where(d, dtype)}", f"crossover-d{d}-{dtype}", cell,
+        f"{grid.baseline}, {grid.group_text(d, dtype)}", f"crossover-d{d}-{dtype}", cell,
         [(o, op_text(*o)) for o in grid.ops(part)],
         lambda r: (r["op"], int(r["steps_key"])),
         caption="always: faster at every size; never: slower at the largest size measured; "

@@ -27,7 +27,7 @@ def tables(grid: Grid) -> list[Table]:
             if column not in sub or not sub[column].notna().any():
                 continue
             out.append(peak_table(grid, sub, column, what, f"{anchor}-d{d}-{dtype}", caption,
-                                  grid.where(d, dtype)))
+                                  grid.group_text(d, dtype)))
     return out
 
 

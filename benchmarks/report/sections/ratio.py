@@ -47,7 +47,7 @@ def tables(grid: Grid) -> list[Table]:
 
         out.append(grid.per_size(
             part, "ratio", f"gradient cost: time(value_and_grad) / time(loss), "
-            f"{grid.where(d, dtype)} [×]", f"ratio-d{d}-{dtype}", cell, CAPTION,
+            f"{grid.group_text(d, dtype)} [×]", f"ratio-d{d}-{dtype}", cell, CAPTION,
             tail=expected, tail_columns=["expected"]))
     return out
 

@@ -14,7 +14,7 @@ def tables(grid: Grid) -> list[Table]:
     if fits.empty:
         return []
     table = Table("scaling", "value_and_grad: growth exponent p in time ∝ d^p",
-                  grid.head(["method", "N", "dtype", "d measured", "p", "fit rms (log)",
+                  grid.headers(["method", "N", "dtype", "d measured", "p", "fit rms (log)",
                              "theory"]), slug="scaling",
                   caption="least-squares slope of log time against log d; reverse mode "
                   "and the manual gradient stay near flat while one pass per parameter "

@@ -67,7 +67,7 @@ def speedup_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
         caption += ("; rows on another device than the baseline's ran in rounds of their own: "
                     "a ratio of medians, without an interval")
     return grid.per_size(part, "speedup", f"{op_text(op, steps)}: speedup over {baseline}, "
-                         f"{grid.where(d, dtype)} [×]", f"speedup-{op}-{steps}-d{d}-{dtype}",
+                         f"{grid.group_text(d, dtype)} [×]", f"speedup-{op}-{steps}-d{d}-{dtype}",
                          cell, caption)
 
 

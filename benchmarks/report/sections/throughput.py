@@ -36,7 +36,7 @@ def throughput_tables(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: in
     ok = part[(part["status"] == "ok") & part["points_per_s"].notna()]
     if ok.empty:
         return []
-    what, where = op_text(op, steps), grid.where(d, dtype)
+    what, where = op_text(op, steps), grid.group_text(d, dtype)
     points = grid.per_size(
         part, "throughput", f"{what}: throughput, {where} [points/s]",
         f"points-{op}-{steps}-d{d}-{dtype}",

@@ -10,6 +10,7 @@ from benchmarks.report.figures import Plot
 from benchmarks.report.format import op_text, per_text, size_text, time_unit
 from benchmarks.report.frame import in_table_order
 from benchmarks.report.grid import Grid
+from benchmarks.store.record import NOISY_IQR_FRACTION
 
 
 def tables(grid: Grid) -> list[Table]:
@@ -23,9 +24,10 @@ def time_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
     unit, scale = time_unit(float(ok["median_s"].min())) if len(ok) else ("s", 1.0)
     return grid.per_size(
         part, "time", f"{op_text(op, steps)}: median time per {per_text(op)}, "
-        f"{grid.where(d, dtype)} [{unit}]", f"time-{op}-{steps}-d{d}-{dtype}",
+        f"{grid.group_text(d, dtype)} [{unit}]", f"time-{op}-{steps}-d{d}-{dtype}",
         lambda r: time_cell(r, scale) if r["status"] == "ok" else status_cell(r),
-        caption=f"unit: {unit}; ! = noisy, the interquartile range exceeds 10% of the median")
+        caption=f"unit: {unit}; ! = noisy, the interquartile range exceeds "
+        f"{NOISY_IQR_FRACTION:.0%} of the median")
 
 
 def figures(grid: Grid, canvas: Canvas) -> list[Plot]:

@@ -1,9 +1,7 @@
-"""Every table and figure of a report, assembled from the section modules in order.
+"""A report's contents: every table and figure, assembled from the section modules in order.
 
 ``build`` returns the neutral tables (``cells.Table``), ``draw`` writes the figures; the
-sections themselves live in ``report.sections``. The names other modules have long imported
-from here (``Cell``, ``Table``, ``prepare``, ``seconds``, ``size_text``, the analyses) stay
-importable from here.
+sections themselves live in ``report.sections``.
 """
 
 from __future__ import annotations
@@ -12,12 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
 from benchmarks.report.canvas import Canvas
-from benchmarks.report.cells import SECTIONS, Cell, Table
+from benchmarks.report.cells import Table
 from benchmarks.report.figures import Plot
-from benchmarks.report.format import seconds, size_text
-from benchmarks.report.frame import combine, prepare
 from benchmarks.report.grid import Grid
 from benchmarks.report.sections import (
     check,
@@ -36,25 +31,6 @@ from benchmarks.report.sections import crossover as crossover_section
 from benchmarks.report.sections import runs as runs_section
 from benchmarks.store.runs import Run
 from impls.builtins import BASELINE
-
-__all__ = [
-    "SECTIONS",
-    "Cell",
-    "Grid",
-    "Plot",
-    "Table",
-    "build",
-    "combine",
-    "crossover",
-    "crossovers",
-    "draw",
-    "gradient_ratios",
-    "prepare",
-    "seconds",
-    "size_text",
-    "speedups",
-    "time_tables",
-]
 
 # in the order of cells.SECTION_TITLES
 ORDER = (runs_section, check, times, speedup, ratio, crossover_section, compiling, memory,
