@@ -1,12 +1,13 @@
 """The import graph of ``benchmarks/`` and ``impls/``: no cycle, and imports only go down.
 
 The graph is read with ``ast`` from the source, so it sees every import: at the top, inside
-functions (lazy imports) and under ``TYPE_CHECKING``. Layers, top to bottom:
-``cli`` → ``explain`` → ``report`` / ``measure`` / ``check`` → ``store`` → ``impls``
-(``explain`` draws with the report's presentation layer; ``report`` may also read ``check``);
-``suite`` (pytest-benchmark) may import anything but ``cli``; nothing imports ``cli``;
-``impls`` never imports ``benchmarks``. A failure names the offending edge with the file and
-line of the import.
+functions (lazy imports) and under ``TYPE_CHECKING``. Layers, top to bottom (``ALLOWED``
+says exactly): ``cli`` → ``explain`` → ``report`` → ``check``; ``cli`` → ``measure`` →
+``check`` → ``child``; everything → ``store`` → ``impls`` (``explain`` draws with the
+report's presentation layer; ``measure`` verifies with ``check``); ``suite``
+(pytest-benchmark) may import anything but ``cli``; nothing imports ``cli``; ``impls`` never
+imports ``benchmarks``. A failure names the offending edge with the file and line of the
+import. Also here: ``benchmarks/child/start.py`` is the only module that starts processes.
 """
 
 from __future__ import annotations

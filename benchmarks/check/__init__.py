@@ -6,6 +6,6 @@ check each implementation in a process of its own, ``single`` runs every check o
 (``calls`` evaluates through ``bind`` and guards the inputs, ``accuracy``, ``moves``), with
 tolerances from ``tolerance`` (``terms``, ``rounding``, ``errormodel``); ``schema`` writes
 check.json. ``gallery`` and ``selftest`` measure the checker's power; ``training`` judges a
-sweep's training.json; ``derive`` is SymPy's derivation.
-May import ``store`` and ``impls``; never ``measure``, ``report`` or ``cli``.
+sweep's training runs; ``derive`` is SymPy's derivation.
+May import ``child``, ``store`` and ``impls``; never ``measure``, ``report`` or ``cli``.
 """

@@ -1,5 +1,7 @@
-"""Timing: the pure timing loop, worker processes and their supervisor, the sweep plan, and
-probes of the machine (metadata, memory bandwidth) and the anchors comparison.
+"""Timing: the pure timing loop (``timing``), the worker process and what it is asked
+(``worker``, ``protocol``), its supervisor (``supervisor``), the sweep that drives them and
+builds each ``Result`` (``session``), probes of the machine (``machine``, ``bandwidth``,
+``limits``) and the anchors' timings (``anchors``).
 
-May import ``store`` and ``impls``; never ``check``, ``report`` or ``cli``.
+May import ``check``, ``child``, ``store`` and ``impls``; never ``report`` or ``cli``.
 """
