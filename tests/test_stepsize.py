@@ -36,7 +36,7 @@ def test_c_is_the_largest_curvature_of_the_point_loss():
     assert float(top) == pytest.approx(CURVATURE, rel=1e-4)  # grid step 0.01 in z
     assert float(bottom) >= -C_NEGATIVE * (1 + 1e-12)
     assert float(bottom) == pytest.approx(-C_NEGATIVE, rel=1e-4)
-    assert CURVATURE == pytest.approx(0.0770292850606752, rel=1e-14)
+    assert pytest.approx(0.0770292850606752, rel=1e-14) == CURVATURE
     # far out on the tails ℓ″ vanishes: the grid's ends are not where the maximum hides
     assert max(abs(v[0]) for v in values.values()) < 1e-4
 
