@@ -150,3 +150,18 @@ def test_report_section_is_self_contained_html(tmp_path):
     assert section.count("<svg") == 5 and section.count("<table>") == 6
     assert "<strong>-0.0165992</strong>" in section  # the chain rule's sum, ∂L/∂w at θ0
     assert "[bold]" not in section and "[/]" not in section
+
+
+def test_the_curvature_bound_is_shown_beside_the_three_paths(worked):
+    from impls.stepsize import step_bound
+
+    bound = step_bound(worked.problem.x)
+    record = worked.to_json()
+    assert record["step_bound"]["eta_descent"] == pytest.approx(bound.eta_descent)
+    labels = [p["against_bound"] for p in record["paths"][:3]]
+    assert labels[0].startswith("≤ 1/L") and labels[1].startswith("< 2/L")
+    assert labels[2].startswith("> 2/L")  # the too-large run is past what the bound promises
+    from benchmarks.explain import prose
+
+    text = prose.paths(worked)
+    assert f"1/L = {bound.eta_descent:.4g}" in text and "2/L" in text
