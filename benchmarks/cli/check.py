@@ -131,8 +131,7 @@ def run(args: argparse.Namespace) -> int:
                            jobs=1 if args.log_progress else 2)  # the log names one at a time
     if json_path is not None:
         json_path.write_text(schema.dumps(report))
-    show_check(report, str(json_path) if json_path is not None
-               else "none written: --json PATH writes them all")
+    show_check(report, None if json_path is None else str(json_path))
     if json_path is not None:
         console.print(f"wrote {json_path}")
     return exit_status(report)

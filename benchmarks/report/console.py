@@ -28,9 +28,9 @@ def show_entries(entries: list[Entry]) -> None:
     console.print(table)
 
 
-def show_check(report: dict[str, Any], where: str = "check.json") -> None:
+def show_check(report: dict[str, Any], where: str | None = "check.json") -> None:
     """The check's verdicts as every output shows them, with the problem and the verdict;
-    ``where`` names the file that holds every failure."""
+    ``where`` names the file that holds every failure (None: none was written)."""
     from rich.markup import escape
 
     from benchmarks.report.correctness import check_tables, details_below, summary

@@ -37,16 +37,17 @@ def _flag(value: Any) -> Cell:
     return Cell("ok", kind="pass") if value else Cell("no", kind="fail")
 
 
-def details(entry: dict[str, Any], where: str = "check.json") -> str:
+def details(entry: dict[str, Any], where: str | None = "check.json") -> str:
     """The failures, then any reason or message the check gave, as one line; ``where`` says
-    where the failures not shown are written."""
+    where the failures not shown are written (None: nowhere yet)."""
     failures = entry.get("failures")
     parts = [str(f) for f in failures] if isinstance(failures, list) else \
         ([str(failures)] if failures else [])
     more = _number(entry.get("more_failures"))
     if more:
         parts.append(f"… and {more:.0f} more failures, every one in {where} "
-                     "(implementations → all_failures)")
+                     "(implementations → all_failures)" if where else
+                     f"… and {more:.0f} more failures (--json PATH writes every one)")
     for key in ("reason", "message"):
         text = entry.get(key)
         if text and str(text) not in parts:
@@ -54,7 +55,7 @@ def details(entry: dict[str, Any], where: str = "check.json") -> str:
     return "; ".join(parts)
 
 
-def entry_cells(entry: dict[str, Any], where: str = "check.json") -> list[Cell]:
+def entry_cells(entry: dict[str, Any], where: str | None = "check.json") -> list[Cell]:
     """One implementation's row after its name (and run): method to details."""
     status = str(entry.get("status", "?"))
     grads = [_dict(entry.get(k)) for k in ("gradient_at_theta0", "gradient_at_probe")
@@ -90,7 +91,8 @@ def title(report: dict[str, Any]) -> str:
             + (f", reference {method}" if method else "") + " (check.json)")
 
 
-def verdict_table(checks: list[tuple[str, dict[str, Any]]], where: str = "check.json") -> Table:
+def verdict_table(checks: list[tuple[str, dict[str, Any]]],
+                  where: str | None = "check.json") -> Table:
     """Every implementation of every check: its errors, the sub-checks and the verdict."""
     multi = len(checks) > 1
     table = Table("check", title(checks[0][1]) if checks else "correctness",
@@ -130,7 +132,7 @@ def agreement_table(report: dict[str, Any], label: str = "", index: int = 0) -> 
 
 
 def check_tables(checks: list[tuple[str, dict[str, Any]]],
-                 where: str = "check.json") -> list[Table]:
+                 where: str | None = "check.json") -> list[Table]:
     """The check's tables for every output: verdicts, then each run's agreement matrix."""
     if not checks:
         return []
