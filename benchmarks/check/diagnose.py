@@ -69,25 +69,18 @@ def common_factor_cause(value: np.ndarray, exact: np.ndarray, tol: np.ndarray,
     return None
 
 
-def swap_cause(grad: np.ndarray, exact: np.ndarray, tol: np.ndarray,
-               names: list[str]) -> str | None:
-    """Exactly two components wrong, and right once exchanged."""
-    wrong = np.flatnonzero(np.abs(grad - exact) > tol)
-    if wrong.size != 2:
-        return None
-    i, j = (int(k) for k in wrong)
-    swapped = grad.copy()
-    swapped[[i, j]] = swapped[[j, i]]
-    if np.all(np.abs(swapped - exact) <= tol):
-        return (f"∂L/∂{names[i]} and ∂L/∂{names[j]} are swapped: θ is laid out "
-                "[w_1, ..., w_d, b]")
-    return None
-
-
-def zero_cause(grad: np.ndarray, exact: np.ndarray, tol: np.ndarray,
-               names: list[str]) -> str | None:
-    wrong = np.flatnonzero(np.abs(grad - exact) > tol)
-    if wrong.size and np.all(grad[wrong] == 0.0):
+def component_cause(grad: np.ndarray, exact: np.ndarray, tol: np.ndarray,
+                    names: list[str]) -> str | None:
+    """A few components wrong: exactly two exchanged, or some left at exactly zero."""
+    wrong = [int(k) for k in np.flatnonzero(np.abs(grad - exact) > tol)]
+    if len(wrong) == 2:
+        swapped = grad.copy()
+        swapped[wrong] = swapped[wrong[::-1]]
+        if np.all(np.abs(swapped - exact) <= tol):
+            first, second = (names[k] for k in wrong)
+            return (f"∂L/∂{first} and ∂L/∂{second} are swapped: θ is laid out "
+                    "[w_1, ..., w_d, b]")
+    if wrong and np.all(grad[wrong] == 0.0):
         listed = ", ".join(f"∂L/∂{names[k]}" for k in wrong)
         return f"{listed} exactly 0 where the reference is not: a component never computed?"
     return None
@@ -157,7 +150,7 @@ def gradient_cause(problem: Problem, theta: np.ndarray, grad: np.ndarray, exact:
                    tol: np.ndarray, names: list[str]) -> str | None:
     """The likely cause of a gradient that failed at θ, or None (most specific first)."""
     return (factor_cause(grad, exact, tol, problem.n, "the gradient")
-            or swap_cause(grad, exact, tol, names) or zero_cause(grad, exact, tol, names)
+            or component_cause(grad, exact, tol, names)
             or formula_cause(problem, theta, grad, exact, tol)
             or layout_cause(problem, theta, None, grad, 0.0, tol)
             or common_factor_cause(grad, exact, tol, "the gradient")

@@ -8,9 +8,7 @@ from impls import Implementation, register
 
 @register
 class TorchStillAttached(Implementation):
-    name = "torch-still-attached"
-    method = "reverse-mode"
-    framework = "torch"
+    name, method, framework = "torch-still-attached", "reverse-mode", "torch"
 
     def asarray(self, a):
         return torch.from_numpy(a.copy())
