@@ -128,7 +128,23 @@ class Implementation(ABC):
         """A NumPy array (already in the problem's dtype) as this framework's array."""
 
     def to_numpy(self, a: Any) -> np.ndarray:
-        return np.asarray(a, dtype=np.float64)
+        """A result as float64 NumPy, after the timed call. An array that still carries an
+        autodiff graph (a torch tensor that requires grad) is detached and brought to the
+        host first; a sequence is converted item by item. What NumPy cannot read is refused
+        with the fix: override ``to_numpy`` for the framework's arrays."""
+        if isinstance(a, list | tuple):
+            return np.asarray([self.to_numpy(item) for item in a], dtype=np.float64)
+        if callable(getattr(a, "detach", None)):
+            a = a.detach()
+            a = a.cpu() if callable(getattr(a, "cpu", None)) else a
+        try:
+            return np.asarray(a, dtype=np.float64)
+        except (TypeError, ValueError, RuntimeError) as error:
+            why = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise TypeError(f"{type(self).__name__} returned a {type(a).__name__} that NumPy "
+                            f"cannot read ({why}): override to_numpy (impls.base."
+                            "Implementation.to_numpy) to turn this framework's arrays into "
+                            "NumPy") from error
 
     def block(self, out: Any) -> Any:
         """Wait until ``out`` is computed (asynchronous frameworks and GPUs)."""

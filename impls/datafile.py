@@ -2,27 +2,37 @@
 
 Every refusal is a ``ProblemError`` with one line that names the file and what is wrong, so
 the command line can print it and exit 2. Memory is judged from the file's size (and a
-sample of its first bytes) before the file is read.
+sample of its first bytes) before the file is read. A text table's delimiter (comma,
+semicolon, tab or runs of whitespace) and a decimal comma beside semicolons are read from
+its first lines; ``impls.columns`` chooses and checks the columns.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import re
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from impls import columns
+from impls.errors import ProblemError
+
 CSV_SUFFIXES = (".csv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 SUFFIXES = (*CSV_SUFFIXES, ".npz", *PARQUET_SUFFIXES)
 SAMPLE_BYTES = 1 << 16
+MAX_NAMES = 50  # feature names, means and deviations recorded
 COPIES = 6  # parser buffers, the float64 frame, the cast arrays and the frameworks' copies
-
-
-class ProblemError(ValueError):
-    """A problem that cannot be built as asked (bad size, dtype, file or too large)."""
+SNIFF_LINES = 20
+DELIMITERS = {"\t": "tab", ";": "semicolon", ",": "comma"}  # tried in this order
+WHITESPACE = r"\s+"
+DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
 def available_bytes() -> int:
@@ -52,7 +62,7 @@ def estimated_values(path: Path) -> int:
         return size  # compressed columns: about one value per byte at most
     with path.open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
-    cells = sample.count(b",") + sample.count(b"\n")
+    cells = sum(sample.count(mark) for mark in (b",", b";", b"\t", b" ", b"\n"))
     bytes_per_cell = max(len(sample) / max(cells, 1), 2.0)
     return int(size / bytes_per_cell) + 1
 
@@ -66,56 +76,71 @@ def check_file_fits(path: Path) -> None:
                            f"{have / 2**30:.1f} GiB available here")
 
 
-def read_frame(path: Path) -> Any:
+@dataclass(frozen=True)
+class TextFormat:
+    """How a text table is laid out: its delimiter and its decimal mark."""
+
+    delimiter: str  # one character, or WHITESPACE for runs of spaces and tabs
+    decimal: str = "."
+
+    @property
+    def name(self) -> str:
+        return "whitespace" if self.delimiter == WHITESPACE else DELIMITERS[self.delimiter]
+
+
+def field_counts(lines: list[str], delimiter: str) -> list[int]:
+    if delimiter == WHITESPACE:
+        return [len(line.split()) for line in lines]
+    return [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+
+
+def sniff(path: Path) -> TextFormat:
+    """The delimiter that splits the header and the first data lines into the same number (> 1)
+    of fields: tab, then semicolon, then comma, then whitespace; a single column is a comma
+    file. Beside semicolons, numbers written 1,5 mean a decimal comma."""
+    with path.open("rb") as f:
+        sample = f.read(SAMPLE_BYTES)
+    text = sample.decode("utf-8", errors="replace")
+    lines = [line for line in text.splitlines()[:SNIFF_LINES] if line.strip()]
+    if len(sample) == SAMPLE_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the sample may cut the last line
+    for delimiter in (*DELIMITERS, WHITESPACE):
+        counts = field_counts(lines, delimiter)
+        if counts and counts[0] > 1 and len(set(counts)) == 1:
+            cells = [c.strip() for row in csv.reader(lines[1:], delimiter=";") for c in row] \
+                if delimiter == ";" else []
+            decimal = "," if any(DECIMAL_COMMA.match(c) for c in cells) else "."
+            return TextFormat(delimiter, decimal)
+    return TextFormat(",")
+
+
+def read_frame(path: Path) -> tuple[Any, TextFormat | None]:
+    """The table in a Parquet or text file, every text cell as written (no NaN guessing)."""
     import pandas as pd
 
     if path.suffix in PARQUET_SUFFIXES:
         try:
-            return pd.read_parquet(path)
+            return pd.read_parquet(path), None
         except ImportError:
             raise ProblemError(f"cannot read {path}: Parquet needs pyarrow or fastparquet "
                                "installed; save it as CSV or .npz instead") from None
         except Exception as error:  # the engines raise their own types
             raise ProblemError(f"cannot read {path} as Parquet: {first_line(error)}") from None
+    layout = sniff(path)
     try:
-        return pd.read_csv(path, skipinitialspace=True)
+        frame = pd.read_csv(path, sep=layout.delimiter, decimal=layout.decimal,
+                            skipinitialspace=True, keep_default_na=False, na_filter=False)
     except pd.errors.EmptyDataError:
         raise ProblemError(f"{path} is empty") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise ProblemError(f"cannot read {path} as CSV: {first_line(error)}") from None
+        raise ProblemError(f"cannot read {path} as a {layout.name}-separated table: "
+                           f"{first_line(error)}") from None
+    return frame, layout
 
 
 def first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def frame_columns(path: Path, frame: Any, target: str) -> tuple[np.ndarray, np.ndarray, list]:
-    """Features and target of a table; every cell numeric and finite."""
-    import pandas as pd
-
-    columns = [str(c).strip() for c in frame.columns]
-    frame.columns = columns
-    if target not in columns:
-        raise ProblemError(f"{path} has no target column {target!r} (columns: "
-                           f"{', '.join(columns[:10])}); name it with --target")
-    if len(frame) == 0:
-        raise ProblemError(f"{path} has a header but no data rows")
-    features = [c for c in columns if c != target]
-    if not features:
-        raise ProblemError(f"{path} has only the target column {target!r}; it needs at "
-                           "least one feature column")
-    for name in columns:
-        values = pd.to_numeric(frame[name], errors="coerce")
-        bad = values.isna() & frame[name].notna()
-        if bad.any():
-            row = int(np.argmax(bad.to_numpy()))
-            raise ProblemError(f"{path}: non-numeric cell {frame[name].iloc[row]!r} in column "
-                               f"{name!r}, data row {row + 1}")
-        frame[name] = values
-    table = frame.to_numpy(dtype=np.float64)
-    return table[:, [columns.index(c) for c in features]], table[:, columns.index(target)], \
-        features
 
 
 def read_npz(path: Path, target: str) -> tuple[np.ndarray, np.ndarray, list]:
@@ -140,21 +165,18 @@ def read_npz(path: Path, target: str) -> tuple[np.ndarray, np.ndarray, list]:
     return x.astype(np.float64), y.astype(np.float64), [f"x{i + 1}" for i in range(x.shape[1])]
 
 
-def check_values(path: Path, x: np.ndarray, y: np.ndarray, target: str) -> None:
-    for label, array in (("feature", x), ("target", y)):
-        finite = np.isfinite(array)
-        if not finite.all():
-            row = int(np.argwhere(~finite)[0][0])
-            kind = "NaN or empty" if np.isnan(array).any() else "infinite"
-            raise ProblemError(f"{path}: {kind} {label} value in data row {row + 1}")
-    if y.min() < 0.0 or y.max() > 1.0:
-        raise ProblemError(f"{path}: target {target!r} has values outside [0, 1] (min "
-                           f"{y.min():g}, max {y.max():g}); a sigmoid neuron fits targets "
-                           "in [0, 1], so rescale them")
+def standardized(x: np.ndarray, source: dict[str, Any]) -> np.ndarray:
+    """Each feature as z-scores (mean 0, standard deviation 1; a constant column stays 0)."""
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    if x.shape[1] <= MAX_NAMES:
+        source.update(feature_mean=mean.tolist(), feature_std=std.tolist())
+    return (x - mean) / std
 
 
-def read_data(path: Path, target: str = "y",
-              standardize: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+def read_data(path: Path, target: str = "y", standardize: bool = False,
+              features: Sequence[str] | None = None, drop: Sequence[str] | None = None
+              ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """x (n, d) and y (n,) in float64 and where they came from (path, sha256, columns)."""
     if not path.is_file():
         raise ProblemError(f"data file {path} does not exist" if not path.exists()
@@ -165,18 +187,20 @@ def read_data(path: Path, target: str = "y",
     if path.stat().st_size == 0:
         raise ProblemError(f"{path} is empty")
     check_file_fits(path)
+    layout = None
     if path.suffix.lower() == ".npz":
         x, y, names = read_npz(path, target)
+        target_name, chosen = columns.choose(path, [*names, target], target, features, drop)
+        x = x[:, [names.index(c) for c in chosen]]
+        columns.check_finite(path, x, y, chosen, target_name)
     else:
-        x, y, names = frame_columns(path, read_frame(path), target)
-    check_values(path, x, y, target)
+        frame, layout = read_frame(path)
+        x, y, chosen, target_name = columns.frame_arrays(path, frame, target, features, drop)
+    columns.check_target_range(path, y, target_name)
     source: dict[str, Any] = {"data_path": str(path.resolve()), "file_sha256": file_sha256(path),
-                              "target": target, "features": names[:50],
+                              "shape": [int(x.shape[0]), int(x.shape[1])],
+                              "target": target_name, "features": chosen[:MAX_NAMES],
                               "standardize": standardize}
-    if standardize:
-        mean, std = x.mean(axis=0), x.std(axis=0)
-        std = np.where(std > 0, std, 1.0)
-        x = (x - mean) / std
-        if x.shape[1] <= 50:
-            source.update(feature_mean=mean.tolist(), feature_std=std.tolist())
-    return x, y, source
+    if layout is not None:
+        source.update(delimiter=layout.name, decimal=layout.decimal)
+    return (standardized(x, source) if standardize else x), y, source

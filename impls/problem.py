@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from impls import chunks, datafile
-from impls.datafile import ProblemError
+from impls.errors import ProblemError
+from impls.stepsize import step_bound
 
 DTYPES = ("float64", "float32")
 KINDS = ("five-point", "synthetic", "data")
@@ -36,7 +37,9 @@ class ProblemSpec:
     """Which problem, in one record: ``kind`` is five-point, synthetic or data (a file).
 
     ``n``/``d`` size a synthetic problem (a data file brings its own); ``eta`` and ``theta0``
-    override the problem's learning rate and start when given.
+    override the problem's learning rate and start when given; ``features`` or ``drop``
+    choose a data file's feature columns (names or 0-based positions). JSON written before
+    ``features``/``drop`` existed reads as all columns but the target.
     """
 
     kind: str = "five-point"
@@ -49,6 +52,8 @@ class ProblemSpec:
     standardize: bool = False
     eta: float | None = None
     theta0: tuple[float, ...] | None = None
+    features: tuple[str, ...] | None = None
+    drop: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -59,6 +64,11 @@ class ProblemSpec:
             raise ProblemError("a synthetic problem needs N")
         if self.kind == "five-point" and self.d != 1:
             raise ProblemError("the five-point problem has one feature (d = 1)")
+        if (self.features is not None or self.drop is not None) and self.kind != "data":
+            raise ProblemError("--features and --drop choose columns of a data file (--data)")
+        for name in ("features", "drop"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, tuple(str(c) for c in getattr(self, name)))
         check_dtype(self.dtype)
         check_eta(self.eta)
         if self.theta0 is not None:
@@ -75,14 +85,16 @@ class ProblemSpec:
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out["theta0"] = None if self.theta0 is None else list(self.theta0)
+        for name in ("theta0", "features", "drop"):
+            out[name] = None if out[name] is None else list(out[name])
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | str) -> ProblemSpec:
         data = json.loads(data) if isinstance(data, str) else dict(data)
-        if data.get("theta0") is not None:
-            data["theta0"] = tuple(data["theta0"])
+        for name in ("theta0", "features", "drop"):
+            if data.get(name) is not None:
+                data[name] = tuple(data[name])
         return cls(**data)
 
 
@@ -99,6 +111,7 @@ class Problem:
     true_theta: np.ndarray | None = field(default=None, repr=False)
     spec: ProblemSpec | None = field(default=None, repr=False)
     source: dict[str, Any] | None = field(default=None, repr=False)  # data file: path, hash
+    eta_rule: str = ""  # where eta came from: "1/L" (the curvature bound), "4/N", "given", …
 
     @property
     def n(self) -> int:
@@ -124,8 +137,8 @@ class Problem:
     def describe(self) -> dict:
         """Everything needed to rebuild the problem, for JSON output."""
         out: dict = {"name": self.name, "kind": self.kind, "n": self.n, "d": self.d,
-                     "dtype": self.dtype, "eta": self.eta, "seed": self.seed,
-                     "theta0": self.theta0.tolist()}
+                     "dtype": self.dtype, "eta": self.eta, "eta_rule": self.eta_rule,
+                     "seed": self.seed, "theta0": self.theta0.tolist()}
         if self.true_theta is not None:
             out["true_theta"] = self.true_theta.tolist()
         if self.source is not None:
@@ -158,6 +171,7 @@ def five_point(dtype: str = "float64") -> Problem:
         theta0=np.asarray(FIVE_POINT_THETA0, dtype=dtype),
         eta=FIVE_POINT_ETA,
         true_theta=np.asarray([2.0, -3.0]),
+        eta_rule="the five-point problem's",
     )
 
 
@@ -201,13 +215,17 @@ def build(spec: ProblemSpec | int | None, d: int = 1, seed: int = 0,
 
 
 def from_file(spec: ProblemSpec) -> Problem:
-    """A data file's problem; eta defaults to 4/n as for synthetic data, theta0 to zeros."""
+    """A data file's problem; theta0 defaults to zeros and eta to 1/L, the largest step the
+    curvature bound (``impls.stepsize``) guarantees to lower the loss: a file's features come
+    at any scale, and 4/n (the synthetic default) diverges on raw ones."""
     assert spec.data_path is not None
     path = Path(spec.data_path)
-    x, y, source = datafile.read_data(path, spec.target, spec.standardize)
-    return Problem(name=f"data-{path.stem}", x=np.ascontiguousarray(x, dtype=spec.dtype),
-                   y=y.astype(spec.dtype), theta0=np.zeros(x.shape[1] + 1, dtype=spec.dtype),
-                   eta=4.0 / x.shape[0], seed=None, source=source)
+    x, y, source = datafile.read_data(path, spec.target, spec.standardize, spec.features,
+                                      spec.drop)
+    x = np.ascontiguousarray(x, dtype=spec.dtype)
+    return Problem(name=f"data-{path.stem}", x=x, y=y.astype(spec.dtype),
+                   theta0=np.zeros(x.shape[1] + 1, dtype=spec.dtype),
+                   eta=step_bound(x).eta_descent, seed=None, source=source, eta_rule="1/L")
 
 
 def with_overrides(problem: Problem, spec: ProblemSpec) -> Problem:
@@ -219,8 +237,9 @@ def with_overrides(problem: Problem, spec: ProblemSpec) -> Problem:
                                f"d = {problem.d} features: give d + 1 = {problem.d + 1} "
                                "(w_1..w_d, b)")
         theta0 = np.asarray(spec.theta0, dtype=problem.dtype)
-    eta = problem.eta if spec.eta is None else float(spec.eta)
-    return replace(problem, theta0=theta0, eta=eta, spec=spec)
+    if spec.eta is None:
+        return replace(problem, theta0=theta0, spec=spec)
+    return replace(problem, theta0=theta0, eta=float(spec.eta), spec=spec, eta_rule="given")
 
 
 def synthetic(n: int, d: int = 1, seed: int = 0, dtype: str = "float64",
@@ -247,4 +266,5 @@ def synthetic(n: int, d: int = 1, seed: int = 0, dtype: str = "float64",
         eta=float(4.0 / n),
         seed=seed,
         true_theta=true_theta,
+        eta_rule="4/N",
     )

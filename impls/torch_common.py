@@ -29,7 +29,7 @@ class TorchBase(Implementation):
     def to_numpy(self, a) -> np.ndarray:
         if isinstance(a, torch.Tensor):
             return a.detach().cpu().to(torch.float64).numpy()
-        return np.asarray(a, dtype=np.float64)
+        return super().to_numpy(a)  # sequences of tensors, Python numbers
 
     def block(self, out):
         if self.device == "cuda":

@@ -104,7 +104,9 @@ def test_writing_into_x_fails_and_leaves_the_shared_data_alone():
     before = context.problem.x.copy()
     result = check_one(hostile.CentresX, context)
     assert result.status == "fail" and result.failed_checks == ["mutation"]
-    assert result.failures == ["value_and_grad at θ0 mutates its input x"]
+    assert result.failures == ["value_and_grad at θ0 mutates its input x: x was changed in "
+                               "place (an in-place update such as x -= …; compute into a new "
+                               "array)"]
     assert np.array_equal(context.problem.x, before)
 
 

@@ -44,7 +44,7 @@ def test_self_test_rejects_every_bug_and_meets_the_power_goals():
 
 
 def test_the_control_passes_and_a_missed_bug_fails_the_self_test(capsys, monkeypatch):
-    monkeypatch.setattr(gallery, "GALLERY", (gallery.Correct, gallery.OnePointWrong))
+    monkeypatch.setattr(selftest, "GALLERY", (gallery.Correct, gallery.OnePointWrong))
     monkeypatch.setattr(selftest, "POWER_PROBLEMS", ())
     code = main(["check", "--self-test"])
     out = capsys.readouterr().out

@@ -19,7 +19,6 @@ from tests.registry_guard import isolated_registry  # noqa: F401 (autouse fixtur
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = [command.NAME for command in COMMANDS]
 # options whose help texts are not sentences yet; the test fails once one is (delete it then)
-PENDING_SENTENCES = {"--data", "--target", "--standardize", "--eta", "--theta0"}
 
 
 def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -95,14 +94,10 @@ def every_option() -> list[tuple[str, str, str]]:
 
 
 def test_every_help_text_is_a_sentence():
-    texts = [("command", c.NAME, c.HELP) for c in COMMANDS] + [
-        entry for entry in every_option() if entry[1] not in PENDING_SENTENCES]
+    texts = [("command", c.NAME, c.HELP) for c in COMMANDS] + list(every_option())
     bad = [entry for entry in texts
            if not (entry[2] and entry[2][0].isupper() and entry[2].endswith("."))]
     assert not bad
-    pending = {option for _, option, text in every_option() if option in PENDING_SENTENCES
-               and text[0].isupper() and text.endswith(".")}
-    assert not pending, f"now sentences, so delete from PENDING_SENTENCES: {pending}"
 
 
 def test_no_parser_takes_abbreviations():

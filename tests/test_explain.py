@@ -162,3 +162,18 @@ def test_standalone_page_is_built_like_the_report(worked, tmp_path):
     assert "made by <code>updatebench explain</code>" in page
     assert page.count("<figure id=\"explain-") == page.count("<svg") == 5
     assert 'id="explain-surface-' in page  # each figure's SVG ids carry its slug
+
+
+def test_the_curvature_bound_is_shown_beside_the_three_paths(worked):
+    from impls.stepsize import step_bound
+
+    bound = step_bound(worked.problem.x)
+    record = worked.to_json()
+    assert record["step_bound"]["eta_descent"] == pytest.approx(bound.eta_descent)
+    labels = [p["against_bound"] for p in record["paths"][:3]]
+    assert labels[0].startswith("≤ 1/L") and labels[1].startswith("< 2/L")
+    assert labels[2].startswith("> 2/L")  # the too-large run is past what the bound promises
+    from benchmarks.explain import prose
+
+    text = prose.paths(worked)
+    assert f"1/L = {bound.eta_descent:.4g}" in text and "2/L" in text

@@ -15,6 +15,7 @@ from impls.problem import (
     five_point,
     synthetic,
 )
+from impls.stepsize import step_bound
 
 
 def test_five_point_is_the_documented_problem():
@@ -106,7 +107,8 @@ def test_csv_with_target_standardized_and_described(tmp_path):
         .hexdigest()
     assert described["data_path"] == str((tmp_path / "d.csv").resolve())
     assert described["features"] == ["a", "b"] and described["kind"] == "data"
-    assert p.eta == pytest.approx(4 / 3) and p.theta0.tolist() == [0, 0, 0]
+    assert p.eta == step_bound(p.x).eta_descent and p.eta_rule == "1/L"
+    assert p.theta0.tolist() == [0, 0, 0]
 
 
 def test_npz_and_parquet(tmp_path):
@@ -135,11 +137,13 @@ BAD_FILES = {
     "empty.csv": ("", "is empty"),
     "header.csv": ("x,y\n", "no data rows"),
     "text.csv": ("x,y\n1,0.5\nabc,0.2\n", "non-numeric cell 'abc' in column 'x', data row 2"),
-    "nan.csv": ("x,y\n1,0.5\n,0.2\n", "NaN or empty feature value in data row 2"),
-    "inf.csv": ("x,y\n1,0.5\ninf,0.2\n", "infinite feature value in data row 2"),
+    "empty.cell.csv": ("x,y\n1,0.5\n,0.2\n", "an empty cell in column 'x', data row 2"),
+    "target.cell.csv": ("x,y\n1,0.5\n2,\n", "an empty cell in column 'y', data row 2"),
+    "nan.csv": ("x,y\n1,0.5\nnan,0.2\n", "a NaN cell 'nan' in column 'x', data row 2"),
+    "inf.csv": ("x,y\n1,0.5\ninf,0.2\n", "an infinite cell 'inf' in column 'x', data row 2"),
     "notarget.csv": ("x,z\n1,0.5\n", "no target column 'y'"),
     "onlytarget.csv": ("y\n0.5\n", "needs at least one feature column"),
-    "range.csv": ("x,y\n1,0.5\n2,3\n", "outside \\[0, 1\\]"),
+    "range.csv": ("x,y\n1,0.5\n2,3\n", "outside \\[0, 1\\] \\(first 3 in data row 2"),
     "data.json": ("{}", "unknown data format"),
     "broken.npz": ("not a zip", "not a valid .npz"),
 }
@@ -176,3 +180,78 @@ def test_memory_estimate_of_a_file_grows_with_its_size(tmp_path):
     large = write_csv(tmp_path / "l.csv", "x,y\n" + "1.5,0.5\n" * 10_000)
     assert 200 <= datafile.estimated_values(Path(small)) < datafile.estimated_values(
         Path(large)) <= 30_000
+
+
+LAYOUTS = {
+    "comma.csv": ("a,b,y\n1.5,2,0.5\n2.5,3,1\n", "comma", "."),
+    "semicolon.csv": ("a;b;y\n1.5;2;0.5\n2.5;3;1\n", "semicolon", "."),
+    "decimal-comma.csv": ("a;b;y\n1,5;2;0,5\n2,5;3;1\n", "semicolon", ","),
+    "tab.txt": ("a\tb\ty\n1.5\t2\t0.5\n2.5\t3\t1\n", "tab", "."),
+    "spaces.txt": ("a  b   y\n  1.5 2 0.5\n2.5    3 1\n", "whitespace", "."),
+    "quoted.csv": ('"a","b","y"\n"1.5","2","0.5"\n"2.5","3","1"\n', "comma", "."),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_delimiter_and_decimal_mark_are_sniffed(tmp_path, name):
+    text, delimiter, decimal = LAYOUTS[name]
+    p = build(ProblemSpec(kind="data", data_path=write_csv(tmp_path / name, text)))
+    assert p.x.tolist() == [[1.5, 2.0], [2.5, 3.0]] and p.y.tolist() == [0.5, 1.0]
+    assert (p.source["delimiter"], p.source["decimal"]) == (delimiter, decimal)
+    assert p.source["shape"] == [2, 2] and p.source["features"] == ["a", "b"]
+
+
+TABLE = "id,name,h,w,y\n7,ann,1.5,60,0\n8,bob,1.8,80,1\n9,cy,1.7,,1\n"
+
+
+@pytest.mark.parametrize("choice, features, x", [
+    ({"features": ("h", "w")}, ["h", "w"], [[1.5, 60.0], [1.8, 80.0]]),
+    ({"features": ("3", "h")}, ["w", "h"], [[60.0, 1.5], [80.0, 1.8]]),  # 0-based positions
+    ({"drop": ("id", "1", "w")}, ["h"], [[1.5], [1.8]]),
+])
+def test_features_and_drop_choose_columns_by_name_or_position(tmp_path, choice, features, x):
+    path = write_csv(tmp_path / "t.csv", TABLE.replace("9,cy,1.7,,1\n", ""))
+    p = build(ProblemSpec(kind="data", data_path=path, **choice))
+    assert p.source["features"] == features and p.x.tolist() == x
+    assert ProblemSpec.from_json(p.spec.to_json()) == p.spec  # travels to children intact
+
+
+@pytest.mark.parametrize("choice, message", [
+    ({}, "a non-numeric cell 'ann' in column 'name', data row 1"),
+    ({"drop": ("name",)}, "an empty cell in column 'w', data row 3"),
+    ({"features": ("h",)}, None),  # the empty w and the text name are not chosen
+    ({"features": ("height",)}, "--features names no column 'height' \\(columns by position: "
+     "0:id, 1:name"),
+    ({"drop": ("9",)}, "--drop names no column '9'"),
+    ({"features": ("y",)}, "cannot also be a feature"),
+    ({"features": ("h",), "drop": ("id",)}, "exclude each other"),
+    ({"drop": ("id", "name", "h", "w")}, "no feature column left"),
+])
+def test_column_choices_and_cell_errors_name_the_column(tmp_path, choice, message):
+    spec = ProblemSpec(kind="data", data_path=write_csv(tmp_path / "t.csv", TABLE), **choice)
+    if message is None:
+        assert build(spec).x[:, 0].tolist() == [1.5, 1.8, 1.7]
+        return
+    with pytest.raises(ProblemError, match=message) as info:
+        build(spec)
+    assert "\n" not in str(info.value) and "t.csv" in str(info.value)
+
+
+def test_npz_columns_and_a_nan_named_by_column_and_row(tmp_path):
+    x = np.array([[1.0, 2.0, 3.0], [4.0, np.nan, 6.0]])
+    np.savez(tmp_path / "d.npz", x=x, y=np.array([0.0, 1.0]))
+    spec = ProblemSpec(kind="data", data_path=str(tmp_path / "d.npz"))
+    with pytest.raises(ProblemError, match="a NaN value in column 'x2', data row 2"):
+        build(spec)
+    p = build(ProblemSpec(kind="data", data_path=spec.data_path, drop=("x2",)))
+    assert p.x.tolist() == [[1.0, 3.0], [4.0, 6.0]] and p.source["features"] == ["x1", "x3"]
+
+
+def test_specs_written_before_features_and_drop_still_read():
+    old = {"kind": "data", "n": None, "d": 1, "seed": 0, "dtype": "float64",
+           "data_path": "/d.csv", "target": "y", "standardize": False, "eta": None,
+           "theta0": None}
+    spec = ProblemSpec.from_json(old)
+    assert spec.features is None and spec.drop is None
+    with pytest.raises(ProblemError, match="choose columns of a data file"):
+        ProblemSpec(features=("a",))

@@ -1,7 +1,9 @@
 """Loss and gradient at one point against the exact reference, in units of the tolerance.
 
-Each failure names the operation, the component (w_3, b), the point (θ0, tail probe, ...)
-and by how many tolerances it is off; a non-finite value fails whatever the tolerance.
+Each failure names the operation, the component (w_3, b), the point (θ0, tail probe, ...),
+by how many tolerances it is off, both values with digits enough to differ, and where a
+known signature fits, its likely cause (``diagnose``); a non-finite value fails whatever
+the tolerance. A second call with the same θ must give the same answer.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from benchmarks.check import probes
+from benchmarks.check import diagnose, probes
 from benchmarks.check import reference as ref
 from benchmarks.check.calls import Caller
 from benchmarks.check.errormodel import ErrorModel
@@ -20,7 +22,7 @@ from benchmarks.check.tolerance import loss_tolerance
 from impls.problem import Problem
 
 Failure = tuple[str, str]  # (which check, message)
-SECOND = " (second call of the same bound call: does it change its own input?)"
+SECOND = " (second call with the same θ)"
 
 
 def component_names(d: int) -> list[str]:
@@ -55,16 +57,50 @@ def over(error: float, tol: float) -> float:
     return error / tol if tol > 0 else (0.0 if error == 0 else math.inf)
 
 
-def gradient_failures(op: str, where: str, grad: np.ndarray, exact: np.ndarray,
-                      tol: np.ndarray, call: str) -> tuple[float, list[Failure]]:
+def with_cause(message: str, cause: str | None) -> str:
+    return f"{message} — {cause}" if cause else message
+
+
+def gradient_failures(problem: Problem, op: str, where: str, theta: np.ndarray,
+                      grad: np.ndarray, exact: np.ndarray, tol: np.ndarray
+                      ) -> tuple[float, list[Failure]]:
     ratios = np.array([over(abs(g - e), t) for g, e, t in zip(grad, exact, tol, strict=True)])
     worst = int(np.argmax(ratios))
     if ratios[worst] <= 1:
         return float(ratios[worst]), []
-    name = component_names(grad.size - 1)[worst]
-    return float(ratios[worst]), [("gradient", f"{op} at {where}{call}: ∂L/∂{name} off the "
-                                   f"reference by {ratios[worst]:.3g}× its tolerance "
-                                   f"({grad[worst]:.6g} vs {exact[worst]:.6g})")]
+    names = component_names(grad.size - 1)
+    mine, theirs = diagnose.distinct(float(grad[worst]), float(exact[worst]))
+    cause = diagnose.gradient_cause(problem, theta, grad, exact, tol, names)
+    return float(ratios[worst]), [("gradient", with_cause(
+        f"{op} at {where}: ∂L/∂{names[worst]} off the reference by {ratios[worst]:.3g}× its "
+        f"tolerance ({mine} vs {theirs})", cause))]
+
+
+def loss_failure(problem: Problem, op: str, where: str, theta: np.ndarray, check: str,
+                 loss: float, exact: float, tol: float) -> tuple[float, list[Failure]]:
+    r = over(abs(loss - exact), tol)
+    if r <= 1:
+        return r, []
+    mine, theirs = diagnose.distinct(loss, exact, least=10)
+    return r, [(check, with_cause(f"{op} at {where}: the loss off the reference by {r:.3g}× "
+                                  f"its tolerance ({mine} vs {theirs})",
+                                  diagnose.loss_cause(problem, theta, loss, exact, tol)))]
+
+
+def repeat_failures(where: str, first: np.ndarray, second: np.ndarray, exact: np.ndarray,
+                    tol: np.ndarray) -> list[Failure]:
+    """The second call with the same θ is held to the reference too (first: loss, the loss
+    op's loss, then the gradient); where it fails, the two calls disagreed."""
+    off = np.abs(second - exact) / np.maximum(tol, 1e-300)
+    if np.all(off <= 1):
+        return []
+    j = int(np.argmax(off))
+    what = ("the loss", "the loss op's loss")[j] if j < 2 else \
+        f"∂L/∂{component_names(first.size - 3)[j - 2]}"
+    a, b = diagnose.distinct(float(first[j]), float(second[j]))
+    return [("repeat", f"value_and_grad and loss at {where}: "
+             f"{diagnose.repeat_cause(first[2:], second[2:])} ({what}: {a}, then {b}, "
+             f"{off[j]:.3g}× its tolerance off the reference)")]
 
 
 def accuracy(caller: Caller, problem: Problem, label: str, theta: np.ndarray,
@@ -79,18 +115,22 @@ def accuracy(caller: Caller, problem: Problem, label: str, theta: np.ndarray,
     failures = (finite_failures("value_and_grad", where, value, grad)
                 + finite_failures("loss", where, plain, None))
     ratios = [0.0]
-    for call, (v, g, p) in (("", (value, grad, plain)), (SECOND, (value2, grad2, plain2))):
-        if failures:
-            break
-        ratio, found = gradient_failures("value_and_grad", where, g, exact.grad, grad_tol, call)
+    if not failures:
+        ratio, found = gradient_failures(problem, "value_and_grad", where, theta, grad,
+                                         exact.grad, grad_tol)
         ratios.append(ratio)
-        for op, loss, check in (("value_and_grad", v, "loss"), ("loss", p, "loss-op")):
-            r = over(abs(loss - exact_loss), loss_tol)
+        for op, loss, check in (("value_and_grad", value, "loss"), ("loss", plain, "loss-op")):
+            r, more = loss_failure(problem, op, where, theta, check, loss, exact_loss, loss_tol)
             ratios.append(r)
-            if r > 1:
-                found.append((check, f"{op} at {where}{call}: the loss off the reference by "
-                              f"{r:.3g}× its tolerance ({loss:.10g} vs {exact_loss:.10g})"))
+            found += more
         failures += found
+    if not failures:
+        first = np.array([value, plain, *grad])
+        again = np.array([value2, plain2, *grad2])
+        failures += finite_failures("value_and_grad", where + SECOND, value2, grad2) \
+            or repeat_failures(where, first, again, np.array([exact_loss, exact_loss,
+                                                              *exact.grad]),
+                               np.array([loss_tol, loss_tol, *grad_tol]))
     # NaN compares false everywhere: a non-finite result is infinitely wrong, not unknown
     diff = np.nan_to_num(np.abs(grad - exact.grad), nan=np.inf)
     loss_error, op_error = (float(np.nan_to_num(abs(v - exact_loss), nan=np.inf))

@@ -78,7 +78,9 @@ class Caller:
         for what, mine, clean in (("θ", theta, kept), ("x", self.problem.x, self.pristine.x),
                                   ("y", self.problem.y, self.pristine.y)):
             if not np.array_equal(mine, clean, equal_nan=True):
-                raise CheckFailure("mutation", f"{op} at {where} mutates its input {what}")
+                raise CheckFailure("mutation", f"{op} at {where} mutates its input {what}: "
+                                   f"{what} was changed in place (an in-place update such as "
+                                   f"{what} -= …; compute into a new array)")
 
     def __call__(self, op: str, theta: np.ndarray, where: str, steps: int = 1
                  ) -> tuple[Any, Any]:

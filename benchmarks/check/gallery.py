@@ -2,8 +2,10 @@
 
 They subclass ``impls.base.NumpyImplementation`` but are not registered, so they never
 appear among the built-ins; ``benchmarks.check.selftest`` checks each and expects a
-failure. ``applies(problem)`` says where the bug exists at all (x transposed is no bug when
-d = 1; float32 arithmetic inside is no bug in float32; a 1e-8 error is beneath float32).
+failure. Here: wrong values and gradients; ``gallery_calls``: wrong steps, training runs
+and calls that keep state. ``applies(problem)`` says where the bug exists at all (x
+transposed is no bug when d = 1; float32 arithmetic inside is no bug in float32; a 1e-8
+error is beneath float32).
 """
 
 from __future__ import annotations
@@ -181,37 +183,6 @@ class NanPast30(Correct):
         return 0.5 * (r @ r), np.append(self.x.T @ delta, delta.sum())
 
 
-class StepWrongSign(Correct):
-    name, bug = "step-wrong-sign", "θ + η∇L: the step climbs"
-
-    def step_native(self, theta):
-        return theta + self.eta * self.value_and_grad_native(theta)[1]
-
-
-class StepWrongEta(Correct):
-    name, bug = "step-eta-over-n", "η/N in the step (the mean-loss habit)"
-
-    def step_native(self, theta):
-        return theta - self.eta / self.x.shape[0] * self.value_and_grad_native(theta)[1]
-
-
-class MutatesTheta(Correct):
-    name, bug = "mutates-theta", "the step updates θ in place (theta -= η g)"
-
-    def step_native(self, theta):
-        theta -= self.eta * self.value_and_grad_native(theta)[1]
-        return theta
-
-
-class CachedGradient(Correct):
-    name, bug = "cached-gradient", "the gradient of the first call, returned ever after"
-
-    def value_and_grad_native(self, theta):
-        if not hasattr(self, "_cache"):
-            self._cache = value_and_grad(theta, self.x, self.y)[1]
-        return loss(theta, self.x, self.y), self._cache.copy()
-
-
 class Float32Inside(Correct):
     name, bug = "float32-inside", "float32 arithmetic inside a float64 implementation"
 
@@ -244,19 +215,36 @@ class NativePathDiffers(Correct):
         return CrossEntropy.value_and_grad_native(self, theta)
 
 
-class LossCurveShifted(Correct):
-    name, bug = "loss-curve-off-by-one", "training records L(θ_t+1) instead of L(θ_t)"
+class GradientSignFlipped(Correct):
+    name, bug = "gradient-sign-flipped", "∇L with the wrong sign (y − f for f − y)"
 
-    def train_native(self, theta, steps):
-        losses = []
-        for _ in range(steps):
-            theta = theta - self.eta * self.value_and_grad_native(theta)[1]
-            losses.append(self.loss_native(theta))
-        return theta, losses
+    def value_and_grad_native(self, theta):
+        value, grad = value_and_grad(theta, self.x, self.y)
+        return value, -grad
 
 
-GALLERY: tuple[type[Correct], ...] = (
+class MeanLoss(Correct):
+    name, bug = "mean-not-sum", "L and ∇L divided by N: a mean where the rule sums"
+
+    def loss_native(self, theta):
+        return loss(theta, self.x, self.y) / self.x.shape[0]
+
+    def value_and_grad_native(self, theta):
+        value, grad = value_and_grad(theta, self.x, self.y)
+        return value / self.x.shape[0], grad / self.x.shape[0]
+
+
+class GradientSwapped(Correct):
+    name, bug = "gradient-components-swapped", "∂L/∂w_1 and ∂L/∂b written in each other's place"
+
+    def value_and_grad_native(self, theta):
+        value, grad = value_and_grad(theta, self.x, self.y)
+        grad[[0, -1]] = grad[[-1, 0]]
+        return value, grad
+
+
+VALUE_BUGS: tuple[type[Correct], ...] = (
     scaled(0.1), scaled(3e-3), scaled(1e-8, float64_only=True), OnePointWrong, BiasForgotten,
     BiasSign, CrossEntropy, MissingHalf, SwappedWB, TransposedX, PositiveZBug,
-    OverflowingSigmoid, NanPast30, StepWrongSign, StepWrongEta, MutatesTheta, CachedGradient,
-    Float32Inside, LossOpWrong, NativePathDiffers, LossCurveShifted)
+    OverflowingSigmoid, NanPast30, Float32Inside, LossOpWrong, NativePathDiffers,
+    GradientSignFlipped, MeanLoss, GradientSwapped)

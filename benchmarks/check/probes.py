@@ -7,8 +7,12 @@
   for z > 0, a sigmoid that overflows or returns NaN past |z| = 30, lost digits);
 - plateau: w = 0, b = 3: every residual has one sign, so nothing cancels in ∂L/∂b and the
   smallest relative error the checker detects is as small as the arithmetic allows;
-- extreme: z spread over [−1000, 1000] (exp overflows in float64 beyond 709).
-Every point is rounded to the problem's dtype, so an implementation never rounds θ itself.
+- extreme: z spread over [−1000, 1000] (exp overflows in float64 beyond 709);
+- path-end, only where a training run cannot be compared over all its steps: exact
+  descent's last θ, so what the run reaches is still checked point by point.
+The probe's noise is shrunk where raw features would carry z beyond ±PROBE_Z (a probe on
+the flat tails tells nothing). Every point is rounded to the problem's dtype, so an
+implementation never rounds θ itself.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from impls.problem import Problem
 TAIL_Z = 40.0
 EXTREME_Z = 1000.0
 PLATEAU_B = 3.0
+PROBE_Z = 5.0
+PATH_END = "path-end"
 LABELS = {"theta0": "θ0", "probe": "probe", "tail": "tail probe",
           "tail-mirror": "mirrored tail probe", "plateau": "plateau probe",
-          "extreme": "extreme probe"}
+          "extreme": "extreme probe", PATH_END: "exact descent's last θ"}
 
 
 def spread(problem: Problem, direction: np.ndarray, half_width: float) -> np.ndarray:
@@ -36,18 +42,32 @@ def spread(problem: Problem, direction: np.ndarray, half_width: float) -> np.nda
     return np.append(scale * direction, -half_width - scale * lo)
 
 
+def augmented_x(problem: Problem) -> np.ndarray:
+    return np.column_stack([problem.x.astype(np.float64), np.ones(problem.n)])
+
+
+def near(problem: Problem, theta0: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """θ0 + noise, the noise shrunk so that no z moves by more than PROBE_Z."""
+    moved = float(np.abs(augmented_x(problem) @ noise).max())
+    return theta0 + noise * min(1.0, PROBE_Z / moved) if moved > 0 else theta0 + noise
+
+
+def in_dtype(problem: Problem, theta: np.ndarray) -> np.ndarray:
+    return np.asarray(theta, dtype=np.float64).astype(problem.dtype).astype(np.float64)
+
+
 def probe_points(problem: Problem, seed: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng([seed, 1])
     theta0 = problem.theta0.astype(np.float64)
-    near = theta0 + rng.normal(0.0, 0.5, size=theta0.size)
+    close = near(problem, theta0, rng.normal(0.0, 0.5, size=theta0.size))
     direction = rng.standard_normal(problem.d)
     far = rng.standard_normal(problem.d)
-    points = {"theta0": theta0, "probe": near,
+    points = {"theta0": theta0, "probe": close,
               "tail": spread(problem, direction, TAIL_Z),
               "tail-mirror": spread(problem, -direction, TAIL_Z),
               "plateau": np.append(np.zeros(problem.d), PLATEAU_B),
               "extreme": spread(problem, far, EXTREME_Z)}
-    return {k: v.astype(problem.dtype).astype(np.float64) for k, v in points.items()}
+    return {k: in_dtype(problem, v) for k, v in points.items()}
 
 
 def z_range(problem: Problem, theta: np.ndarray) -> list[float]:

@@ -1,6 +1,6 @@
 """The checker checked: which check catches each gallery bug, and the smallest error it sees.
 
-Power, as mutation testing measures it: every program in ``gallery.GALLERY`` must fail the
+Power, as mutation testing measures it: every program in ``GALLERY`` must fail the
 check on every problem where its bug exists, the control (``gallery.Correct``) must pass,
 and ``min_detectable`` bisects (in log space) on the relative error δ of a gradient scaled
 by 1 + δ for the smallest δ the whole check rejects. The gallery runs in this process: its
@@ -13,11 +13,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks.check import gallery
+from benchmarks.check import gallery, gallery_calls
 from benchmarks.check.context import Context, prepare
 from benchmarks.check.single import check_one
 from impls.problem import Problem, build
 
+GALLERY: tuple[type[gallery.Correct], ...] = (*gallery.VALUE_BUGS, *gallery_calls.CALL_BUGS)
 GOALS = {"float64": 1e-9, "float32": 1e-3}
 BISECTIONS = 14
 POWER_PROBLEMS = ((None, 1), (1000, 3))  # five-point, synthetic N = 1000, d = 3
@@ -56,7 +57,7 @@ def verdicts(context: Context, bugs: tuple[type[gallery.Correct], ...] | None = 
              ) -> list[Verdict]:
     out = []
     problem = context.problem
-    for cls in gallery.GALLERY if bugs is None else bugs:
+    for cls in GALLERY if bugs is None else bugs:
         applies = cls.applies(problem)
         result = check_one(cls, context) if applies else None
         caught = result is not None and result.status in ("fail", "error")

@@ -6,18 +6,18 @@ import traceback
 
 import numpy as np
 
-from benchmarks.check import moves, probes
+from benchmarks.check import diagnose, localise, moves, probes, taylor, trajectory
 from benchmarks.check.accuracy import accuracy
 from benchmarks.check.calls import Caller, CheckFailure, private_copy
 from benchmarks.check.context import Context, ImplCheck
 from benchmarks.check.errormodel import model_for
-from benchmarks.check.taylor import taylor_test
 from impls.base import Implementation
 
 
 def run_points(result: ImplCheck, caller: Caller, context: Context,
                cls: type[Implementation], model) -> None:
     problem = context.problem
+    failed: dict[str, bool] = {}
     for label, theta in context.points.items():
         exact = context.references[label]
         acc, failures = accuracy(caller, problem, label, theta, exact, model, cls)
@@ -29,8 +29,19 @@ def run_points(result: ImplCheck, caller: Caller, context: Context,
         acc["step"] = stepped
         if label == "probe":
             result.details["step"] = stepped
+        failed[label] = bool(failures or step_failures)
+        earlier = {probes.LABELS[k]: np.asarray(g) for k, g in result.grads.items() if k != label}
+        stale = diagnose.stale_cause(np.asarray(acc["grad"]), earlier) if failures else None
+        if stale:  # more telling than any signature of the value itself
+            failures[0] = (failures[0][0], f"{failures[0][1].split(' — ')[0]} — {stale}")
         for check, why in failures + step_failures:
             result.fail(check, why)
+    try:
+        cause = localise.z_cause(caller, problem, context.points, failed, model, cls)
+    except Exception:  # a diagnosis is a courtesy: the failures above stand without it
+        cause = None
+    if cause:
+        result.lead(cause)
 
 
 def run_moves(result: ImplCheck, caller: Caller, context: Context,
@@ -39,19 +50,18 @@ def run_moves(result: ImplCheck, caller: Caller, context: Context,
     grad = np.asarray(result.grads["probe"])
     if np.isfinite(grad).all():
         tol = np.array(result.details["gradient_at_probe"]["grad_tolerance_abs"])
-        result.details["taylor"] = test = taylor_test(context.taylor, grad, tol)
+        result.details["taylor"] = test = taylor.taylor_test(context.taylor, grad, tol)
         if not test["passed"]:
-            result.fail("taylor", f"Taylor test at the probe: observed order "
-                        f"{test['observed_order']:.2f} (min {test['min_order']:.2f}), "
-                        "expected ≈ 2")
-        result.details["descent"] = down = moves.descent(problem, theta, grad,
-                                                         context.references["probe"])
+            result.fail("taylor", taylor.failure_message(test))
+        result.details["descent"] = down = moves.descent(
+            problem, theta, grad, context.references["probe"], tol,
+            0.5 * context.bound.eta_descent)
         if not down["passed"]:
             result.fail("descent", "descent at the probe: a small step along −g does not "
                         "decrease the loss")
-    result.details["train"], failures = moves.training(caller, problem, context.steps,
-                                                       cls.error_model, context.trajectory,
-                                                       context.references["theta0"])
+    result.details["train"], failures = trajectory.training(
+        caller, problem, context.steps, cls.error_model, context.trajectory,
+        context.references["theta0"])
     for check, why in failures:
         result.fail(check, why)
 

@@ -1,9 +1,12 @@
 """Do training runs from the same start end in the same place? A sweep's train results, judged.
 
 Two correct implementations may differ per step by their gradient tolerances (see
-``benchmarks.check.tolerance``) plus the rounding of θ in the dtype; over k non-expansive steps
-those add up, giving the bound 4·k·(η·(tol_a + tol_b) + 8u|θ|) per component of θ_k — the
-same propagation ``check`` uses against exact descent.
+``benchmarks.check.tolerance``) plus the rounding of θ in the dtype; where the steps do not
+enlarge errors those add up, giving the bound 4·k·(η·(tol_a + tol_b) + 8u|θ|) per component
+of θ_k. No trajectory is at hand here to say how much the steps do enlarge them (``check``
+propagates along exact descent, ``benchmarks.check.propagation``), so each record says
+whether its η is above 2/L (``impls.stepsize``), where that growth is certain and the bound
+is no verdict: ``bound_valid`` is then false.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from benchmarks.store.record import Result
 from impls import registry
 from impls.builtins import BASELINE
 from impls.problem import build
+from impls.stepsize import step_bound
 
 
 def error_model(name: str) -> str:
@@ -45,6 +49,7 @@ def agreement(results: list[Result]) -> list[dict[str, Any]]:
         base = (BASELINE, "cpu") if (BASELINE, "cpu") in names else next(iter(names))
         base_theta = np.array(runs[names[base]].output["theta"])
         problem = build(runs[keys[0]].config.problem_at())
+        valid = not step_bound(problem.x).too_large(problem.eta)
         u = tolerance.unit_roundoff(dtype)
         cache: dict[tuple[bytes, str], np.ndarray] = {}
 
@@ -72,5 +77,6 @@ def agreement(results: list[Result]) -> list[dict[str, Any]]:
                 "final_theta": theta.tolist(),
                 "theta_distance_over_bound": float(np.max(np.abs(theta - base_theta) / bound)),
                 "matches": bool(np.all(np.abs(theta - base_theta) <= bound)),
+                "bound_valid": valid,
             })
     return out

@@ -4,6 +4,11 @@ Plugins are never imported in this process: a child imports each one first to le
 it registers (``benchmarks.check.isolate``), so a plugin that hangs, crashes or calls
 ``sys.exit`` at import is recorded as an error with its cause while everything else is
 checked. A plugin that fails to import with an exception is still bad input (exit 2).
+
+Exit status: 0 every implementation passed; 1 some implementation failed or broke (whatever
+the problem); 2 bad input; 3 every implementation passed, but the problem is flagged: its
+step size η is above 2/L, the curvature bound's limit, so exact descent itself may rise
+(``check.json``'s ``problem_warnings`` says why, the output names the fix).
 """
 
 from __future__ import annotations
@@ -40,7 +45,14 @@ class CheckOptions(ProblemOptions):
         writable_file(self.json, "--json")  # refused now, not after the check
 
 
+EXIT_PROBLEM = 3  # every implementation passed; the problem's step size is flagged
+EXIT_STATUS = ("exit status: 0 every implementation passed; 1 an implementation failed; 2 bad "
+               "input; 3 every implementation passed, but the problem's step size η is above "
+               "2/L (exact descent itself may rise)")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_STATUS
     add_problem(parser, "every one available")
     parser.add_argument("--steps", type=count("steps"), default=None,
                         help="Compare this many training steps (default 1000 on the five-point "
@@ -144,8 +156,16 @@ def run(args: CheckOptions) -> int:
                            device=args.device, progress=progress, timeout=args.timeout,
                            plugins=found, broken=broken,
                            jobs=1 if args.log_progress else 2)  # the log names one at a time
-    show_check(report)
     if json_path is not None:
         json_path.write_text(schema.dumps(report))
+    show_check(report, None if json_path is None else str(json_path))
+    if json_path is not None:
         console.print(f"wrote {json_path}")
-    return EXIT_OK if report["passed"] else EXIT_FAILED
+    return exit_status(report)
+
+
+def exit_status(report: dict) -> int:
+    """Implementations first: a failure is 1 whatever the problem; then the problem's flag."""
+    if not report["passed"]:
+        return EXIT_FAILED
+    return EXIT_PROBLEM if report.get("problem_warnings") else EXIT_OK

@@ -1,4 +1,5 @@
-"""Options that say which problem to use beyond its size: a data file, eta and theta0.
+"""Options that say which problem to use beyond its size: a data file and its columns, eta
+and theta0.
 
 Shared by ``check``, ``sweep`` and ``explain``; they become one ``ProblemSpec``, and
 ``spec_argv`` writes a spec back as options for a child ``check`` process.
@@ -28,18 +29,45 @@ def theta_list(text: str) -> tuple[float, ...]:
     return values
 
 
+def column_list(text: str) -> tuple[str, ...]:
+    """Columns as comma-separated names or 0-based positions."""
+    names = tuple(item.strip() for item in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"columns must be comma-separated names or 0-based "
+                                         f"positions, got {text!r}")
+    return names
+
+
 def add_data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", metavar="FILE", help="your own data: CSV with a header "
-                        "(feature columns and a target column), .npz (arrays x, y) or Parquet")
+    parser.add_argument("--data", metavar="FILE", help="Use your own data: a table with a "
+                        "header (comma, semicolon, tab or space separated; feature columns and "
+                        "a target column), .npz (arrays x, y) or Parquet.")
     parser.add_argument("--target", default="y", metavar="NAME",
-                        help="the target column of --data (default y); values in [0, 1]")
+                        help="Take this column of --data as the target, with values in [0, 1] "
+                        "(default y).")
+    parser.add_argument("--features", type=column_list, metavar="COLS",
+                        help="Take these columns of --data as the features, by name or 0-based "
+                        "position (default: every column but the target).")
+    parser.add_argument("--drop", type=column_list, metavar="COLS",
+                        help="Leave these columns of --data out of the features (an ID, a text "
+                        "label).")
     parser.add_argument("--standardize", action="store_true",
-                        help="scale each feature of --data to mean 0, standard deviation 1")
+                        help="Scale each feature of --data to mean 0 and standard deviation 1 "
+                        "(the means and deviations are recorded).")
     parser.add_argument("--eta", type=positive_float("eta"), metavar="ETA",
-                        help="learning rate (default: 1 five-point, 4/N otherwise)")
+                        help="Use this learning rate (default: 1 on the five-point problem, "
+                        "4/N on synthetic data, 1/L on --data, where L = c·λ_max([X 1]ᵀ[X 1]) "
+                        "bounds the loss's curvature).")
     parser.add_argument("--theta0", type=theta_list, metavar="W1,...,B",
-                        help="starting parameters w_1..w_d, b; write --theta0=-2,-2 when the "
-                        "first is negative (default: -2,-2 five-point, zeros otherwise)")
+                        help="Start from these parameters w_1..w_d, b; write --theta0=-2,-2 "
+                        "when the first is negative (default: -2,-2 on the five-point problem, "
+                        "zeros otherwise).")
+
+
+def refuse_file_options(args: argparse.Namespace) -> None:
+    if args.target != "y" or args.standardize or args.features is not None \
+            or args.drop is not None:
+        raise UsageError("--target, --features, --drop and --standardize apply to --data only")
 
 
 def spec_from(args: argparse.Namespace, n: int | None, d: int | None, seed: int,
@@ -47,8 +75,7 @@ def spec_from(args: argparse.Namespace, n: int | None, d: int | None, seed: int,
     """The spec these options name; a data file brings its own N and d."""
     data = getattr(args, "data", None)
     if data is None:
-        if args.target != "y" or args.standardize:
-            raise UsageError("--target and --standardize apply to --data only")
+        refuse_file_options(args)
         kind = "five-point" if n is None else "synthetic"
         if n is None and d not in (None, 1):
             raise UsageError("--d needs --n: the five-point problem has one feature")
@@ -57,7 +84,8 @@ def spec_from(args: argparse.Namespace, n: int | None, d: int | None, seed: int,
     if n is not None or d is not None:
         raise UsageError("--data brings its own N and d: leave out --n/--d (--sizes/--dims)")
     return ProblemSpec(kind="data", seed=seed, dtype=dtype, data_path=data, target=args.target,
-                       standardize=args.standardize, eta=args.eta, theta0=args.theta0)
+                       standardize=args.standardize, eta=args.eta, theta0=args.theta0,
+                       features=args.features, drop=args.drop)
 
 
 def spec_argv(spec: ProblemSpec, with_start: bool = True) -> list[str]:
@@ -67,6 +95,8 @@ def spec_argv(spec: ProblemSpec, with_start: bool = True) -> list[str]:
         assert spec.data_path is not None
         argv += ["--data", spec.data_path, "--target", spec.target]
         argv += ["--standardize"] if spec.standardize else []
+        for option, chosen in (("--features", spec.features), ("--drop", spec.drop)):
+            argv += [option, ",".join(chosen)] if chosen is not None else []
     if with_start and spec.eta is not None:
         argv += ["--eta", repr(spec.eta)]
     if with_start and spec.theta0 is not None:
@@ -78,8 +108,7 @@ def sweep_problem(args: argparse.Namespace) -> tuple[ProblemSpec | None, dict[st
     """--data, --eta and --theta0 as the spec every worker rebuilds, and its description
     for metadata.json (a data file is read here once, so a bad one stops the sweep now)."""
     if args.data is None:
-        if args.target != "y" or args.standardize:
-            raise UsageError("--target and --standardize apply to --data only")
+        refuse_file_options(args)
         if args.eta is None and args.theta0 is None:
             return None, {}
         spec = ProblemSpec(eta=args.eta, theta0=args.theta0)
@@ -87,7 +116,8 @@ def sweep_problem(args: argparse.Namespace) -> tuple[ProblemSpec | None, dict[st
     if args.sizes or args.dims:
         raise UsageError("--data brings its own N and d: leave out --sizes and --dims")
     spec = ProblemSpec(kind="data", data_path=str(Path(args.data).resolve()), target=args.target,
-                       standardize=args.standardize, eta=args.eta, theta0=args.theta0)
+                       standardize=args.standardize, eta=args.eta, theta0=args.theta0,
+                       features=args.features, drop=args.drop)
     return spec, build(spec).describe()
 
 

@@ -31,6 +31,8 @@ class ProblemOptions:
     seed: int
     data: str | None
     target: str
+    features: tuple[str, ...] | None
+    drop: tuple[str, ...] | None
     standardize: bool
     eta: float | None
     theta0: tuple[float, ...] | None

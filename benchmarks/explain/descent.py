@@ -10,6 +10,7 @@ import numpy as np
 from benchmarks.explain.calculus import augmented, gradient, hessian, sigmoid
 from impls import registry
 from impls.problem import Problem
+from impls.stepsize import StepBound
 
 SURFACE_POINTS = 121
 WIDEST = 4.0
@@ -114,6 +115,16 @@ def minimum_estimate(x: np.ndarray, y: np.ndarray, paths: list[Path]) -> np.ndar
     best = min(paths, key=lambda p: float(np.nanmin(p.losses)))
     theta = best.thetas[int(np.nanargmin(best.losses))]
     return theta if np.all(np.isfinite(gradient(x, y, theta))) else paths[0].thetas[0]
+
+
+def against_bound(bound: StepBound | None, eta: float) -> str:
+    """Where η sits against the curvature bound: what it promises before the run."""
+    if bound is None:
+        return ""
+    if eta <= bound.eta_descent * (1 + 1e-12):
+        return "≤ 1/L: lowers L at every step"
+    return "< 2/L: lowers L at every step" if eta < bound.eta_stable else \
+        "> 2/L: no promise"
 
 
 def behaviour(path: Path) -> str:

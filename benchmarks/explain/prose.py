@@ -56,10 +56,27 @@ def angle(e: Explanation) -> str:
 
 def paths(e: Explanation) -> str:
     small, good, large = e.paths
-    return ("\n[bold]Step 4.[/] Hence θ ← θ − η∇L, repeated. η sets the step: "
+    text = ("\n[bold]Step 4.[/] Hence θ ← θ − η∇L, repeated. η sets the step: "
             f"η = {num(small.eta)} {descent.behaviour(small)}; η = {num(good.eta)} "
             f"{descent.behaviour(good)}; η = {num(large.eta)} overshoots where the valley "
             f"curves (beyond 2/λ_max of the Hessian) and {descent.behaviour(large)}.")
+    return text + bound(e)
+
+
+def bound(e: Explanation) -> str:
+    """Which η are safe before any run, from the Taylor remainder and a curvature bound."""
+    b = e.bound
+    if b is None:
+        return ""
+    return ("\nBefore any run, the remainder of Step 2's expansion says which η are safe: "
+            f"ℓ″(z) = σ′² + (σ − y)σ″ never exceeds c = {b.curvature:.4f} for any z and y in "
+            f"[0, 1], so the Hessian is at most L = c·λ_max([X 1]ᵀ[X 1]) = {b.curvature:.4f} × "
+            f"{num(b.lambda_max)} = {num(b.smoothness)} anywhere, and L(θ − η∇L) ≤ L(θ) − "
+            f"η(1 − ηL/2)‖∇L‖². So η ≤ 1/L = {num(b.eta_descent)} lowers the loss by at least "
+            f"η/2·‖∇L‖² at every step, and any η < 2/L = {num(b.eta_stable)} still lowers it; "
+            "above 2/L nothing is promised. The three runs: "
+            + "; ".join(f"η = {num(p.eta)} {descent.against_bound(b, p.eta)}"
+                        for p in e.paths) + ".")
 
 
 def outro(e: Explanation, drawn: list[Plot]) -> str:

@@ -102,10 +102,11 @@ def angle_table(e: Explanation) -> Table:
 def paths_table(e: Explanation) -> Table:
     names = parameter_names(e.problem.d)
     t = table("Gradient descent from θ0 with three learning rates",
-              ["η", "", "L(θ0)", "L(θ_k) at the end", f"θ_k = {vector_names(names)}",
-               "the loss…"])
+              ["η", "", "the curvature bound", "L(θ0)", "L(θ_k) at the end",
+               f"θ_k = {vector_names(names)}", "the loss…"])
     for p in e.paths:
-        t.add_row(num(p.eta), p.label, num(p.losses[0]), num(p.losses[-1]),
+        t.add_row(num(p.eta), p.label, descent.against_bound(e.bound, p.eta),
+                  num(p.losses[0]), num(p.losses[-1]),
                   vector(p.thetas[-1][:SHOWN_FEATURES + 1]), descent.behaviour(p))
     return t
 

@@ -12,6 +12,7 @@ from benchmarks.explain import descent, taylor
 from benchmarks.explain.calculus import ChainRule, chain_rule, gradient, hessian, loss
 from impls import registry
 from impls.problem import Problem
+from impls.stepsize import StepBound, step_bound
 
 JSON_ROWS = 10_000  # chain-rule rows written to JSON; the rest are summed into one row
 
@@ -39,6 +40,7 @@ class Explanation:
     impl_paths: list[descent.Path]
     surface: descent.Surface | None
     notes: list[str] = field(default_factory=list)
+    bound: StepBound | None = None  # the curvature bound: which η descend before any run
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(record(self))
@@ -90,7 +92,8 @@ def explain(problem: Problem, names: list[str], theta: np.ndarray | None = None,
         implementations=[implementation_gradient(n, problem, theta) for n in names],
         taylor=taylor.taylor_table(x, y, theta, taylor.default_etas(problem.eta, grad_norm)),
         angles=taylor.angle_sweep(x, y, theta, step_length if step_length > 0 else 1.0),
-        paths=paths, impl_paths=impl_paths, surface=surface, notes=notes)
+        paths=paths, impl_paths=impl_paths, surface=surface, notes=notes,
+        bound=step_bound(x))
 
 
 def chain_record(chain: ChainRule) -> dict[str, Any]:
@@ -106,8 +109,9 @@ def chain_record(chain: ChainRule) -> dict[str, Any]:
     return out
 
 
-def path_record(path: descent.Path) -> dict[str, Any]:
+def path_record(path: descent.Path, bound: StepBound | None) -> dict[str, Any]:
     return {"label": path.label, "eta": path.eta, "source": path.source,
+            "against_bound": descent.against_bound(bound, path.eta),
             "thetas": path.thetas, "losses": path.losses}
 
 
@@ -132,7 +136,8 @@ def record(e: Explanation) -> dict[str, Any]:
                    "actual": e.angles.actual, "first_order": e.angles.first,
                    "perpendicular": e.angles.perpendicular, "best_beta_deg":
                    e.angles.best_beta},
-        "paths": [path_record(p) for p in e.paths + e.impl_paths],
+        "step_bound": None if e.bound is None else e.bound.describe(),
+        "paths": [path_record(p, e.bound) for p in e.paths + e.impl_paths],
         "surface": None if e.surface is None else {"w": e.surface.w, "b": e.surface.b,
                                                     "loss": e.surface.loss},
         "notes": e.notes,

@@ -28,8 +28,9 @@ def show_entries(entries: list[Entry]) -> None:
     console.print(table)
 
 
-def show_check(report: dict[str, Any]) -> None:
-    """The check's verdicts as every output shows them, with the problem and the verdict."""
+def show_check(report: dict[str, Any], where: str | None = "check.json") -> None:
+    """The check's verdicts as every output shows them, with the problem and the verdict;
+    ``where`` names the file that holds every failure (None: none was written)."""
     from rich.markup import escape
 
     from benchmarks.report.correctness import check_tables, details_below, summary
@@ -37,7 +38,7 @@ def show_check(report: dict[str, Any]) -> None:
 
     head, tail = summary(report)
     console.print(f"[bold]{escape(head)}[/]", soft_wrap=True)
-    verdicts, *matrices = check_tables([("", report)])
+    verdicts, *matrices = check_tables([("", report)], where)
     verdicts, details = details_below(verdicts)
     console.print(rich_table(verdicts))
     for line in details:
@@ -46,8 +47,12 @@ def show_check(report: dict[str, Any]) -> None:
         console.print(rich_table(table))
     for line in tail:
         console.print(escape(line), soft_wrap=True)
-    console.print("[green]all implementations pass[/]" if report.get("passed")
-                  else "[red]FAILED[/]")
+    if not report.get("passed"):
+        console.print("[red]FAILED[/]")
+    elif report.get("problem_warnings"):
+        console.print("[yellow]all implementations pass; the problem is flagged above[/]")
+    else:
+        console.print("[green]all implementations pass[/]")
 
 
 def show_sweep_summary(folder, quiet: bool = False) -> None:

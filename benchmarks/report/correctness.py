@@ -37,11 +37,17 @@ def _flag(value: Any) -> Cell:
     return Cell("ok", kind="pass") if value else Cell("no", kind="fail")
 
 
-def details(entry: dict[str, Any]) -> str:
-    """The failures, then any reason or message the check gave, as one line."""
+def details(entry: dict[str, Any], where: str | None = "check.json") -> str:
+    """The failures, then any reason or message the check gave, as one line; ``where`` says
+    where the failures not shown are written (None: nowhere yet)."""
     failures = entry.get("failures")
     parts = [str(f) for f in failures] if isinstance(failures, list) else \
         ([str(failures)] if failures else [])
+    more = _number(entry.get("more_failures"))
+    if more:
+        parts.append(f"… and {more:.0f} more failures, every one in {where} "
+                     "(implementations → all_failures)" if where else
+                     f"… and {more:.0f} more failures (--json PATH writes every one)")
     for key in ("reason", "message"):
         text = entry.get(key)
         if text and str(text) not in parts:
@@ -49,13 +55,13 @@ def details(entry: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def entry_cells(entry: dict[str, Any]) -> list[Cell]:
+def entry_cells(entry: dict[str, Any], where: str | None = "check.json") -> list[Cell]:
     """One implementation's row after its name (and run): method to details."""
     status = str(entry.get("status", "?"))
     grads = [_dict(entry.get(k)) for k in ("gradient_at_theta0", "gradient_at_probe")
              if isinstance(entry.get(k), dict)]
     taylor, train = _dict(entry.get("taylor")), _dict(entry.get("train"))
-    text = details(entry)
+    text = details(entry, where)
     err = tol = rho = loss = None
     if grads:
         worst = max(grads, key=lambda g: _number(g.get("error_over_tolerance")) or 0.0)
@@ -85,7 +91,8 @@ def title(report: dict[str, Any]) -> str:
             + (f", reference {method}" if method else "") + " (check.json)")
 
 
-def verdict_table(checks: list[tuple[str, dict[str, Any]]]) -> Table:
+def verdict_table(checks: list[tuple[str, dict[str, Any]]],
+                  where: str | None = "check.json") -> Table:
     """Every implementation of every check: its errors, the sub-checks and the verdict."""
     multi = len(checks) > 1
     table = Table("check", title(checks[0][1]) if checks else "correctness",
@@ -97,7 +104,7 @@ def verdict_table(checks: list[tuple[str, dict[str, Any]]]) -> Table:
             entry = _dict(entry)
             table.rows.append([Cell(str(entry.get("name", "?"))),
                                *([Cell(label, kind="muted")] if multi else []),
-                               *entry_cells(entry)])
+                               *entry_cells(entry, where)])
     return table
 
 
@@ -124,11 +131,12 @@ def agreement_table(report: dict[str, Any], label: str = "", index: int = 0) -> 
     return table
 
 
-def check_tables(checks: list[tuple[str, dict[str, Any]]]) -> list[Table]:
+def check_tables(checks: list[tuple[str, dict[str, Any]]],
+                 where: str | None = "check.json") -> list[Table]:
     """The check's tables for every output: verdicts, then each run's agreement matrix."""
     if not checks:
         return []
-    tables = [verdict_table(checks)]
+    tables = [verdict_table(checks, where)]
     for index, (label, report) in enumerate(checks):
         matrix = agreement_table(report, label if len(checks) > 1 else "", index)
         if matrix is not None:
@@ -149,14 +157,36 @@ def details_below(table: Table) -> tuple[Table, list[str]]:
                  table.caption, table.slug, table.left), lines
 
 
+def step_line(report: dict[str, Any]) -> str | None:
+    """The curvature bound and where the problem's η sits against it."""
+    step = _dict(report.get("step_size"))
+    eta, lower, upper = (_number(step.get(k)) for k in ("eta", "eta_descent", "eta_stable"))
+    if eta is None or lower is None or upper is None:
+        return None
+    where = ("at most 1/L: every step lowers the loss" if eta <= lower * (1 + 1e-12) else
+             "below 2/L: every step lowers the loss" if eta < upper else "above 2/L")
+    return (f"step size: L = c·λ_max([X 1]ᵀ[X 1]) = {_number(step.get('curvature_c')) or 0:.4f}"
+            f" × {_number(step.get('lambda_max')) or 0:.4g} = {_number(step.get('L')) or 0:.4g};"
+            f" 1/L = {lower:.4g}, 2/L = {upper:.4g}; η = {eta:.4g} is {where}")
+
+
+def shown_vector(values: Any, limit: int = 4) -> str:
+    items = _list(values)
+    return str(items) if len(items) <= limit else \
+        "[" + ", ".join(str(v) for v in items[:limit]) + f", … ({len(items)} values)]"
+
+
 def summary(report: dict[str, Any]) -> tuple[str, list[str]]:
-    """The line above the tables (the problem) and the lines below (trajectory, verdict)."""
+    """The line above the tables (the problem) and the lines below (trajectory, step size,
+    the problem's warnings and what the check did instead of what it could not)."""
     p = _dict(report.get("problem"))
     eta = _number(p.get("eta"))
+    rule = f" ({p['eta_rule']})" if p.get("eta_rule") else ""
     head = (f"check {p.get('name', '?')}: n={p.get('n', '?')} d={p.get('d', '?')} "
-            f"{p.get('dtype', '?')}" + (f" η={eta:g}" if eta is not None else "")
-            + f", θ0={p.get('theta0', '?')}, {report.get('steps', '?')} training steps; "
-            f"reference {_dict(_dict(report.get('reference')).get('probe')).get('method', '?')}")
+            f"{p.get('dtype', '?')}" + (f" η={eta:g}{rule}" if eta is not None else "")
+            + f", θ0={shown_vector(p.get('theta0'))}, {report.get('steps', '?')} training "
+            f"steps; reference "
+            f"{_dict(_dict(report.get('reference')).get('probe')).get('method', '?')}")
     tail = []
     trajectory = _dict(report.get("reference_trajectory"))
     losses = [v for v in _list(trajectory.get("losses")) if _number(v) is not None]
@@ -164,7 +194,13 @@ def summary(report: dict[str, Any]) -> tuple[str, list[str]]:
         theta = [round(t, 4) for t in _list(trajectory.get("final_theta"))
                  if _number(t) is not None]
         tail.append(f"exact descent: loss {losses[0]:.4g} → {losses[-1]:.4g} after "
-                    f"{report.get('steps', len(losses) - 1)} steps, θ = {theta}")
+                    f"{report.get('steps', len(losses) - 1)} steps, θ = {shown_vector(theta)}")
+    step = step_line(report)
+    if step:
+        tail.append(step)
+    tail += [f"WARNING about the problem, not the implementations: {w}"
+             for w in _list(report.get("problem_warnings"))]
+    tail += [f"note: {n}" for n in _list(report.get("notes"))]
     entries = [_dict(e) for e in _list(report.get("implementations"))]
     if any(_dict(e.get("taylor")) and not _dict(e.get("taylor")).get("conclusive")
            for e in entries):
