@@ -198,12 +198,8 @@ def check_fits(n: int, d: int, dtype: str, copies: int) -> None:
                            "available here")
 
 
-def build(spec: ProblemSpec | int | None, d: int = 1, seed: int = 0,
-          dtype: str = "float64") -> Problem:
-    """The problem a spec names; ``build(n, d, seed, dtype)`` is the older spelling
-    (n = None: the five-point problem)."""
-    if not isinstance(spec, ProblemSpec):
-        return five_point(dtype) if spec is None else synthetic(spec, d, seed=seed, dtype=dtype)
+def build(spec: ProblemSpec) -> Problem:
+    """The problem a spec names, its eta and theta0 overrides applied."""
     if spec.kind == "five-point":
         problem = five_point(spec.dtype)
     elif spec.kind == "synthetic":

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from benchmarks.check import gallery, gallery_calls
 from benchmarks.check.context import Context, prepare
 from benchmarks.check.single import check_one
-from impls.problem import Problem, build
+from impls.problem import Problem, ProblemSpec, build
 
 GALLERY: tuple[type[gallery.Correct], ...] = (*gallery.VALUE_BUGS, *gallery_calls.CALL_BUGS)
 GOALS = {"float64": 1e-9, "float32": 1e-3}
@@ -96,7 +96,8 @@ def run(progress: Callable[[str], None] | None = None, synthetic_n: int = 1000,
     powers: list[Power] = []
     for n, d in ((None, 1), (synthetic_n, 3)):
         for dtype in ("float64", "float32"):
-            problem = build(n, d, seed=0, dtype=dtype)
+            kind = "five-point" if n is None else "synthetic"
+            problem = build(ProblemSpec(kind=kind, n=n, d=d, dtype=dtype))
             if progress:
                 progress(f"{problem.name} {dtype}")
             context = prepare(problem, steps_for(problem))
