@@ -120,7 +120,7 @@ def test_no_line_joins_the_five_point_problem_to_the_synthetic_sizes(saved, tmp_
     frame = pd.DataFrame([row(impl, op, problem, n, median * scale)
                           for impl, scale in (("numpy-manual", 1.0), ("jax-jit", 0.5))
                           for op in ("loss", "value_and_grad") for problem, n, median in sizes])
-    grid = Grid.of([Run(Path("box"), "sweep", frame, {}, None, label="box")])
+    grid = Grid.of([Run(Path("box"), "sweep", [], {}, None, label="box", frame=frame)])
     plots = draw(grid, tmp_path)
     over_n = [(p.slug, fig) for p, fig in zip(plots, saved, strict=True)
               if fig.axes[0].get_xlabel().startswith("N, points")]
