@@ -2,10 +2,11 @@
 
 The graph is read with ``ast`` from the source, so it sees every import: at the top, inside
 functions (lazy imports) and under ``TYPE_CHECKING``. Layers, top to bottom:
-``cli`` → ``explain`` → ``report`` / ``measure`` / ``check`` → ``store`` → ``impls``
+``cli`` / ``api`` → ``explain`` → ``report`` / ``measure`` / ``check`` → ``store`` → ``impls``
 (``explain`` draws with the report's presentation layer; ``report`` may also read ``check``);
 ``suite`` (pytest-benchmark) may import anything but ``cli``; nothing imports ``cli``;
-``impls`` never imports ``benchmarks``. A failure names the offending edge with the file and
+``impls`` never imports ``benchmarks``; ``api`` (the Python API, ``updatebench``) is at the
+command line's level and may use it. A failure names the offending edge with the file and
 line of the import.
 """
 
@@ -22,6 +23,7 @@ PACKAGES = ("benchmarks", "impls")
 # layer -> the layers it may import (its own always allowed)
 ALLOWED = {
     "cli": {"report", "measure", "check", "explain", "child", "store", "impls", "root"},
+    "api": {"cli", "report", "measure", "check", "explain", "child", "store", "impls", "root"},
     "explain": {"report", "check", "store", "impls", "root"},
     "report": {"check", "store", "impls", "root"},
     "measure": {"check", "child", "store", "impls", "root"},
