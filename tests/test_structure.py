@@ -2,12 +2,14 @@
 
 The graph is read with ``ast`` from the source, so it sees every import: at the top, inside
 functions (lazy imports) and under ``TYPE_CHECKING``. Layers, top to bottom (``ALLOWED``
-says exactly): ``cli`` → ``explain`` → ``report`` → ``check``; ``cli`` → ``measure`` →
-``check`` → ``child``; everything → ``store`` → ``impls`` (``explain`` draws with the
-report's presentation layer; ``measure`` verifies with ``check``); ``suite``
-(pytest-benchmark) may import anything but ``cli``; nothing imports ``cli``; ``impls`` never
-imports ``benchmarks``. A failure names the offending edge with the file and line of the
-import. Also here: ``benchmarks/child/start.py`` is the only module that starts processes.
+says exactly): ``cli`` / ``api`` → ``explain`` → ``report`` → ``check``; ``cli`` →
+``measure`` → ``check`` → ``child``; everything → ``store`` → ``impls`` (``explain`` draws
+with the report's presentation layer; ``measure`` verifies with ``check``; ``api``, the Python
+API ``updatebench``, is at the command line's level and may use it); ``suite``
+(pytest-benchmark) may import anything but ``cli``; nothing imports ``cli`` but ``api``;
+``impls`` never imports ``benchmarks``. A failure names the offending edge with the file and
+line of the import. Also here: ``benchmarks/child/start.py`` is the only module that starts
+processes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ PACKAGES = ("benchmarks", "impls")
 # layer -> the layers it may import (its own always allowed)
 ALLOWED = {
     "cli": {"report", "measure", "check", "explain", "child", "store", "impls", "root"},
+    "api": {"cli", "report", "measure", "check", "explain", "child", "store", "impls", "root"},
     "explain": {"report", "check", "store", "impls", "root"},
     "report": {"check", "store", "impls", "root"},
     "measure": {"check", "child", "store", "impls", "root"},

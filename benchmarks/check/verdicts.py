@@ -4,7 +4,10 @@ Every test compares against bounds from ``benchmarks.check.tolerance`` or agains
 reference, never against another implementation alone, so a wrong gradient cannot pass by
 agreeing with a wrong neighbour. The parent computes the shared, slow part once
 (``context.prepare``); each implementation is then checked in a child process
-(``isolate``) unless ``isolate=False``. ``schema.report`` turns the verdicts into check.json.
+(``isolate``) unless ``isolate=False``: a built-in or a plugin by name, any other class
+registered here (a notebook's, a test's) by value; one that cannot be pickled is checked in
+this process, and its entry's ``in_process`` says why. ``schema.report`` turns the verdicts
+into check.json.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from typing import Any
 
 from benchmarks.check import schema
 from benchmarks.check.context import Context, ImplCheck, prepare
-from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
+from benchmarks.check.isolate import (
+    DEFAULT_TIMEOUT_S,
+    ChildFailed,
+    run_child,
+    shipped,
+    unshippable,
+)
 from benchmarks.check.single import check_one
 from benchmarks.child.start import stop_all
 from impls import registry
@@ -29,8 +38,16 @@ def plugin_paths() -> dict[str, str]:
 
 def checked_in_child(name: str, context: Context, plugin: str | None,
                      timeout: float) -> ImplCheck:
+    """The verdict from a child process; a class that cannot be sent to one is checked here."""
+    target = None if plugin else shipped(name)
+    why = unshippable(target) if target is not None else ""
+    if target is not None and why:
+        result = check_one(target, context)
+        result.details["in_process"] = ("checked in this process: its class cannot be sent "
+                                        f"to a child process ({why})")
+        return result
     try:
-        result = run_child({"kind": "check", "target": name, "plugin": plugin,
+        result = run_child({"kind": "check", "target": target or name, "plugin": plugin,
                             "context": context}, timeout)
     except ChildFailed as failure:
         result = ImplCheck(name)

@@ -27,6 +27,7 @@ from benchmarks.cli.values import count, seconds, writable_file
 from benchmarks.errors import UsageError
 from impls import registry
 from impls.base import DEVICES
+from impls.problem import FIVE_POINT_STEPS, Problem
 
 NAME = "check"
 HELP = "Check each implementation's gradient, loss and training against an exact reference."
@@ -130,6 +131,12 @@ def choose(args: CheckOptions, found: dict[str, str], unavailable: dict[str, str
     return names + [n for n in plugin_names if n not in unavailable], reasons
 
 
+def default_steps(problem: Problem) -> int:
+    """Training steps compared when none are asked for: the five-point problem's known path
+    is long, a larger problem's steps cost more."""
+    return FIVE_POINT_STEPS if problem.kind == "five-point" else 100
+
+
 def run(args: CheckOptions) -> int:
     from benchmarks.report.console import console, show_check
 
@@ -143,7 +150,7 @@ def run(args: CheckOptions) -> int:
     found, unavailable, broken = discover(args.plugin, args.device, args.timeout)
     names, unavailable = choose(args, found, unavailable, broken)
     problem = make_problem(args, copies=max(1, len(names)) + 4)
-    steps = args.steps or (1000 if problem.kind == "five-point" else 100)
+    steps = args.steps or default_steps(problem)
     from benchmarks.check.verdicts import run_check
 
     def progress(name: str) -> None:

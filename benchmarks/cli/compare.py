@@ -129,11 +129,11 @@ def failed(result: pd.DataFrame, fail_above: float) -> bool:
     return bool(len(bad))
 
 
-def run(options: CompareOptions) -> int:
+def comparison(options: CompareOptions) -> tuple[Run, Run, pd.DataFrame, list[str]]:
+    """Runs A and B, their comparison (``change.compare_frames``) and why their times may not
+    be comparable; two runs with no configuration in common are refused in one line."""
     from benchmarks.report import compare
     from benchmarks.report.change import compare_frames
-    from benchmarks.report.console import console
-    from benchmarks.report.render import rich_table
     from benchmarks.store.runs import read_all
 
     run_a, run_b = read_all([options.a, options.b])  # the same run twice: refused, as by report
@@ -144,7 +144,16 @@ def run(options: CompareOptions) -> int:
     if result.empty:
         raise UsageError(f"{options.a} and {options.b} have no configuration in common "
                          "(implementation, operation, size, d, dtype, device, steps)")
-    differ = compare.caveats(run_a, run_b, result)
+    return run_a, run_b, result, compare.caveats(run_a, run_b, result)
+
+
+def run(options: CompareOptions) -> int:
+    from benchmarks.report import compare
+    from benchmarks.report.console import console
+    from benchmarks.report.render import rich_table
+
+    run_a, run_b, result, differ = comparison(options)
+    reference = None if options.absolute else options.reference
     warn(run_a, run_b, differ, bool(result.attrs.get("normalised")), reference)
     console.print(f"A = {run_a.path} ({run_a.host})\nB = {run_b.path} ({run_b.host})",
                   soft_wrap=True)

@@ -20,6 +20,7 @@ class Prepare:
     config: Config
     settings: Settings
     plugins: tuple[str, ...] = ()  # plugin files to import first (they register names)
+    classes: tuple[type, ...] = ()  # classes to register first, sent by value (a notebook's)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from benchmarks.check.isolate import shipped
 from benchmarks.measure.protocol import Finished, Prepare, Prepared
 from benchmarks.measure.supervisor import WorkerError, WorkerLost, WorkerPool
 from benchmarks.measure.timing import RoundFailed, Settings, interleave, rounds_wanted
@@ -131,9 +132,11 @@ class Session:
         outcomes: dict[str, Outcome] = {}
         prepared: dict[str, Prepared] = {}
         for config in group:
+            cls = shipped(config.impl)  # a class the worker cannot import travels by value
+            classes = (cls,) if cls is not None else ()
             try:
                 prepared[config.key] = self.pool.get(config.impl).prepare(
-                    Prepare(config, self.settings, self.plugins), self.timeout)
+                    Prepare(config, self.settings, self.plugins, classes), self.timeout)
             except (WorkerLost, WorkerError) as error:
                 outcomes[config.key] = Outcome(failure=self._failure(config, error))
         by_key = {c.key: c for c in group}

@@ -170,6 +170,8 @@ class Bench:
         config = request.config
         for plugin in request.plugins:
             registry.load_plugin(plugin)
+        for shipped in request.classes:
+            registry.register(shipped)
         cls = registry.get(config.impl)
         limit_torch(self.threads)  # before the framework does any parallel work
         reset_peak_memory()
