@@ -118,6 +118,13 @@ def test_a_stale_cli_page_is_caught(tmp_path, monkeypatch, capsys):
     assert reference.main([]) == 0 and stale.read_text() == reference.render()
 
 
+def test_cli_page_does_not_follow_the_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = reference.render()
+    monkeypatch.setenv("COLUMNS", "250")
+    assert reference.render() == narrow
+
+
 def test_cli_page_lists_every_command_and_option():
     page = reference.render()
     parser = build_parser()

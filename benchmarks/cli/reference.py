@@ -14,6 +14,7 @@ from pathlib import Path
 
 from benchmarks.cli.main import COMMANDS, DESCRIPTION, build_parser
 
+WIDTH = 88  # the usage lines' width, fixed so that the page is the same everywhere
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 HEADER = """# Command-line reference
 
@@ -45,8 +46,10 @@ def _help(action: argparse.Action, formatter: argparse.HelpFormatter) -> str:
 
 
 def _command_section(name: str, parser: argparse.ArgumentParser) -> list[str]:
-    formatter = parser._get_formatter()
-    usage = " ".join(parser.format_usage().split()).removeprefix("usage: ")
+    formatter = parser.formatter_class(prog=parser.prog, width=WIDTH)  # not the terminal's
+    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups,
+                        prefix="")
+    usage = formatter.format_help().strip("\n")
     lines = [f"## `updatebench {name}`", "", _cell(parser.description or ""), "",
              "```text", usage, "```", "", "| option | what it does |", "|---|---|"]
     for action in parser._actions:
