@@ -146,12 +146,17 @@ def _mark(row: dict, tool: str) -> str:
         return "–"
     caught = row[tool]
     return ("passes" if not caught else "**false alarm**") if row["bug"] == "gallery-correct" \
-        else ("caught" if caught else "missed")
+        else ("caught" if caught else "**missed**")
+
+
+SHORT = {"updatebench check": "check", "torch.autograd.gradcheck": "gradcheck",
+         "jax check_grads": "check_grads"}
 
 
 def markdown(results: list[dict]) -> str:
     tools = ["updatebench check", *TOOLS]
-    head = ["bug"] + [f"{tool}, {r['problem']}" for r in results for tool in tools]
+    head = ["bug"] + [f"{SHORT[tool]}, {r['problem'].replace('synthetic-', '')}"
+                      for r in results for tool in tools]
     lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for i, row in enumerate(results[0]["rows"]):
         cells = [f"`{row['bug']}`"] + [_mark(r["rows"][i], tool) for r in results
@@ -169,8 +174,14 @@ def markdown(results: list[dict]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="Write gradcheck.json and gradcheck.md here.")
+    parser.add_argument("--table-from", type=Path, metavar="JSON",
+                        help="Only write the table of an earlier run's gradcheck.json.")
     args = parser.parse_args()
     start = time.perf_counter()
+    if args.table_from:
+        results = json.loads(args.table_from.read_text())
+        print(markdown(results), end="")
+        return 0
     results = [measure(n, d) for n, d in PROBLEMS]
     table = markdown(results)
     print(table)
