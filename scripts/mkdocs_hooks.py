@@ -18,14 +18,14 @@ def _root(config) -> Path:
 
 def on_files(files: Files, config) -> Files:
     root = _root(config)
-    results = root / "results"
+    results = (root / "results").resolve()
     for readme in sorted(results.glob("*/README.md")):
         linked = (readme.parent / path for path in LINKED.findall(readme.read_text()))
         for path in (readme, *linked):
             path = path.resolve()
             if not path.is_file() or results not in path.parents:
                 continue
-            uri = path.relative_to(root).as_posix()
+            uri = "results/" + path.relative_to(results).as_posix()
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files

@@ -94,14 +94,30 @@ def executable(argv: tuple[str, ...]) -> list[str]:
     return [sys.executable, *argv[1:]]
 
 
+def build_site(root: Path, site: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
+                           "-d", str(site)], cwd=root, capture_output=True, text=True,
+                          timeout=TIMEOUT_S, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
 def test_the_site_builds_strictly(tmp_path):
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                            "-d", str(tmp_path / "site")], cwd=ROOT, capture_output=True,
-                           text=True, timeout=TIMEOUT_S,
-                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    built = build_site(ROOT, tmp_path / "site")
     assert built.returncode == 0, built.stderr[-3000:]
     assert (tmp_path / "site" / "index.html").exists()
     assert (tmp_path / "site" / "results" / "reference" / "index.html").exists()
+
+
+def test_a_broken_link_fails_the_build(tmp_path):
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    for name in ("results", "scripts"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    page = tmp_path / "docs" / "own-data.md"
+    page.write_text(page.read_text() + "\nSee [the sweep](measuring.md#no-such-section) and "
+                    "[a run](../results/no-such-run/README.md).\n")
+    built = build_site(tmp_path, tmp_path / "site")
+    assert built.returncode != 0
+    assert "no-such-section" in built.stderr and "no-such-run" in built.stderr
 
 
 def test_cli_page_is_the_parsers():
@@ -144,6 +160,16 @@ def test_a_line_that_is_no_command_is_refused():
     assert [(c.argv, c.status) for c in found] == [(("updatebench", "check", "--impl", "a"), 1)]
 
 
+def run(argv: tuple[str, ...], tmp_path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(executable(argv), cwd=scratch(tmp_path, argv), capture_output=True,
+                          text=True, timeout=TIMEOUT_S)
+
+
+def test_a_command_that_exits_otherwise_than_documented_is_seen(tmp_path):
+    [wrong] = commands_in("x.md", "```bash\nupdatebench check --impl no-such-impl\n```\n")
+    assert wrong.status == 0 and run(wrong.argv, tmp_path).returncode == 2
+
+
 @pytest.mark.parametrize("command", documented(), ids=str)
 def test_documented_command_runs(command: Documented, tmp_path):
     argv = command.argv
@@ -152,8 +178,7 @@ def test_documented_command_runs(command: Documented, tmp_path):
             pytest.skip(f"'updatebench {argv[1]}' does not take --dry-run yet; the line "
                         "runs for minutes without it")
         argv = (*argv, "--dry-run")
-    ran = subprocess.run(executable(argv), cwd=scratch(tmp_path, argv), capture_output=True,
-                         text=True, timeout=TIMEOUT_S)
+    ran = run(argv, tmp_path)
     assert ran.returncode == command.status, (
         f"{command} exited {ran.returncode}, the page says {command.status}:\n"
         f"{ran.stdout[-2000:]}\n{ran.stderr[-2000:]}")
