@@ -26,14 +26,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-
-import jax.numpy as jnp  # noqa: E402
-import torch  # noqa: E402
-from jax.test_util import check_grads  # noqa: E402
-
 from benchmarks.check import gallery, selftest  # noqa: E402
 from benchmarks.check.context import prepare  # noqa: E402
 from impls.problem import Problem, ProblemSpec, build  # noqa: E402
@@ -46,6 +38,8 @@ def _numpy(theta) -> np.ndarray:
 
 
 def torch_rejects(impl, theta: np.ndarray) -> bool:
+    import torch
+
     class Loss(torch.autograd.Function):
         @staticmethod
         def forward(ctx, t):
@@ -66,6 +60,12 @@ def torch_rejects(impl, theta: np.ndarray) -> bool:
 
 
 def jax_rejects(impl, theta: np.ndarray) -> bool:
+    import jax
+
+    jax.config.update("jax_enable_x64", True)  # before any array: float64 gradients
+    import jax.numpy as jnp
+    from jax.test_util import check_grads
+
     def value(t):
         return np.float64(impl.loss(_numpy(t)))
 
@@ -185,6 +185,9 @@ def main() -> int:
     results = [measure(n, d) for n, d in PROBLEMS]
     table = markdown(results)
     print(table)
+    import jax
+    import torch
+
     print(f"{time.perf_counter() - start:.0f} s; torch {torch.__version__}, jax {jax.__version__}")
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
