@@ -9,7 +9,7 @@ them, so σ, the residual and δ are written to length-N arrays and read back on
 reduction. Compiled for the CPU, the data are therefore cut in prepare into blocks of
 ``BLOCK`` points and the same ``value_and_grad`` runs over them in a ``lax.scan``: every
 intermediate then lives in cache, and the gradient costs about 1.2× the loss at N = 10⁷
-(measured in README "Fair baselines"). Blocks are cut once, in prepare, not inside the
+(measured in results/reference-fair/README.md). Blocks are cut once, in prepare, not inside the
 compiled function, where slicing x would copy it on every call.
 """
 
