@@ -35,7 +35,7 @@ from benchmarks.cli.progress import Progress, seconds_text
 from benchmarks.cli.sweep_check import record_checks
 from benchmarks.errors import UsageError
 from benchmarks.measure import limits, machine, timing
-from benchmarks.measure.session import run_sweep
+from benchmarks.measure.session import complete, run_sweep
 from benchmarks.store import plugins as plugin_files
 from benchmarks.store.config import SweepOptions
 from benchmarks.store.format import METADATA, RunError
@@ -227,13 +227,22 @@ def execute(request: Request, summary: bool = True) -> tuple[int, Path]:
     if summary and status != "failed":
         show_sweep_summary(folder.path, quiet=request.quiet)
     if status == "interrupted":
-        console.print(f"sweep interrupted: finished rows are in {folder.path}; "
-                      f"continue with: updatebench sweep --resume {folder.path}")
+        console.print(f"sweep interrupted: {kept_text(folder, options)}; continue with: "
+                      f"updatebench sweep --resume {folder.path}", soft_wrap=True)
     elif status == "complete":
         console.print(f"results in {folder.path} ({seconds_text(metadata['elapsed_s'])}, "
                       "every phase included); report them with: "
                       f"updatebench report {folder.path}", soft_wrap=True)
     return code, folder.path
+
+
+def kept_text(folder: RunFolder, options: SweepOptions) -> str:
+    """What an interrupted run kept, counted from what is on disk."""
+    if not folder.parts:
+        return f"no result was stored yet in {folder.path}"
+    done = sum(complete(r, options.processes) for r in folder.results())
+    return (f"{len(folder.parts)} results (a configuration in one process each) are stored "
+            f"in {folder.path}, {done} of {len(options.configs())} configurations complete")
 
 
 def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
