@@ -19,6 +19,7 @@ from benchmarks.cli.values import (
     threads,
 )
 from benchmarks.errors import UsageError
+from benchmarks.report.change import MIN_PROCESSES
 from benchmarks.store.config import SweepOptions
 from impls import registry
 from impls.base import DEVICES, OPS
@@ -35,7 +36,8 @@ SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dty
                 "device": "devices", "op": "ops", "threads": "threads", "steps": "steps",
                 "seed": "seed", "timeout": "timeout", "quick": "quick",
                 "processes": "processes"}
-DEFAULT_PROCESSES = 2
+# compare claims a change only from this many processes a side, so default sweeps can be compared
+DEFAULT_PROCESSES = MIN_PROCESSES
 
 
 def add_plan_options(parser: argparse.ArgumentParser) -> None:

@@ -238,11 +238,10 @@ def execute(request: Request, summary: bool = True) -> tuple[int, Path]:
 
 def kept_text(folder: RunFolder, options: SweepOptions) -> str:
     """What an interrupted run kept, counted from what is on disk."""
-    if not folder.parts:
-        return f"no result was stored yet in {folder.path}"
     done = sum(complete(r, options.processes) for r in folder.results())
     return (f"{len(folder.parts)} results (a configuration in one process each) are stored "
-            f"in {folder.path}, {done} of {len(options.configs())} configurations complete")
+            f"in {folder.path}, {done} of {len(options.configs())} configurations complete"
+            if folder.parts else f"no result was stored yet in {folder.path}")
 
 
 def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,

@@ -192,13 +192,11 @@ def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA,
     """One row per configuration both runs measured: the A and B values compared (times, or
     ratios to the reference), B/A, p-value, verdict and whether a side's rounds are bimodal.
 
-    Verdicts: faster, slower, same (not a significant change beyond ``threshold``),
-    inconclusive (fewer than ``MIN_PROCESSES`` processes on a side), untestable (no
-    reference in this configuration), reference (the yardstick of drift-normalised mode),
-    broken (ok in A, failed in B), fixed (the reverse), failed (failed in both).
+    Verdicts: faster, slower, same (no significant change beyond ``threshold``), inconclusive
+    (under ``MIN_PROCESSES`` processes a side), untestable (no reference here), reference
+    (the yardstick), broken (ok in A, failed in B), fixed, failed (failed in both).
     Drift-normalised when ``reference`` is given and both runs have it; runs with different
-    thread settings are matched without the thread count (the ``threads_differ`` attribute
-    of the result says so, for a loud warning).
+    thread settings are matched without the thread count (``threads_differ`` says so).
     """
     import pandas as pd
 
