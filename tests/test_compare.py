@@ -270,16 +270,15 @@ def test_b_over_a_is_the_ratio_of_the_columns_beside_it(tmp_path, capsys):
     assert {"A", "B"} <= set(absolute.columns)
 
 
-def test_student_t_and_welch():
+def test_student_t_and_the_spread_of_processes():
     assert significance.t_p_value(2.776, 4) == pytest.approx(0.05, abs=2e-4)
     assert significance.t_p_value(12.706, 1) == pytest.approx(0.05, abs=2e-4)
     assert significance.t_p_value(1.96, math.inf) == pytest.approx(0.05, abs=1e-3)
     assert significance.t_p_value(0.0, 3) == 1.0
     # the normal claims 3 standard errors at p = 0.0027; with 4 degrees of freedom it is 0.04
     assert significance.t_p_value(3.0, 4) == pytest.approx(0.0400, abs=5e-4)
-    se, df = significance.welch([1.0, 2.0, 3.0], [2.0, 3.0, 4.5])
-    assert se == pytest.approx(math.sqrt(1 / 3 + 1.5833 / 3), rel=1e-3)
-    assert 2 < df < 4
+    # the own spread: one outlying process of three does not inflate it
+    assert change.spread([0.0, 0.01, 2.0]) == pytest.approx(1.4826 * 0.01)
 
 
 def test_noise_estimates_and_p_values():

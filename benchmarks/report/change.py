@@ -13,7 +13,8 @@ change is claimed: the verdict is ``inconclusive``, with the sweep to run instea
 Otherwise a change must pass Student's t against every noise estimate there is, each with
 its own degrees of freedom:
 
-- the configuration's own processes (Welch's test over the per-process values);
+- the configuration's own processes: the robust spread (1.4826 × MAD) of its per-process
+  values, which one outlying process of three does not inflate;
 - between processes, pooled: the spread of per-process values around their configuration's
   mean, a median over every configuration compared;
 - between runs: the robust spread (1.4826 × median absolute deviation) of the changes
@@ -37,7 +38,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.report.rounds import half_sample_mode, paired_rounds, round_ratios
-from benchmarks.report.significance import t_p_value, two_modes, welch
+from benchmarks.report.significance import t_p_value, two_modes
 from impls.builtins import BASELINE
 
 if TYPE_CHECKING:  # annotations only: compare's parser must not import pandas
@@ -115,6 +116,18 @@ def run_sigma(changes: list[float]) -> float | None:
     return MAD_SCALE * statistics.median(abs(c - middle) for c in changes)
 
 
+def spread(values: list[float]) -> float:
+    """A standard deviation robust to one outlying process of three or more (1.4826 × MAD):
+    on a shared machine one process in three may run on a core someone else loads."""
+    middle = statistics.median(values)
+    return MAD_SCALE * statistics.median(abs(v - middle) for v in values)
+
+
+def own_error(a: list[float], b: list[float]) -> float:
+    """Standard error of the change from this configuration's own processes alone."""
+    return math.sqrt(spread(a) ** 2 / len(a) + spread(b) ** 2 / len(b))
+
+
 def p_value(change: float, se: float, df: float = math.inf) -> float:
     """Two-sided p-value of a log change against its standard error (Student's t)."""
     return t_p_value(change / max(se, SE_FLOOR), df)
@@ -147,7 +160,7 @@ def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold
         if not ok:
             out.append({**row, "verdict": "inconclusive"})
             continue
-        estimates = [welch(a, b)]
+        estimates = [(own_error(a, b), len(a) + len(b) - 2)]
         if pooled is not None:
             estimates.append((pooled[0] * math.sqrt(1 / len(a) + 1 / len(b)), pooled[1]))
         if sigma_r is not None:

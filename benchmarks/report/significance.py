@@ -56,15 +56,6 @@ def t_p_value(t: float, df: float) -> float:
     return min(1.0, beta_regularized(df / 2, 0.5, df / (df + t * t)))
 
 
-def welch(a: list[float], b: list[float]) -> tuple[float, float]:
-    """Standard error of mean(b) − mean(a) and its Welch–Satterthwaite degrees of freedom."""
-    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
-    se2 = va + vb
-    if se2 == 0:
-        return 0.0, len(a) + len(b) - 2
-    return math.sqrt(se2), se2 ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
-
-
 def two_modes(values: list[float]) -> tuple[float, float, float] | None:
     """(lower centre, upper centre, share of the smaller cluster) when ``values`` fall into two
     well-separated clusters, else None.
