@@ -291,6 +291,11 @@ def test_noise_estimates_and_p_values():
     assert change.process_sigma([[0.0, 0.2]]) is None  # 1 degree of freedom: too few
     assert change.run_sigma([0.0, 0.01, -0.01, 0.02, 0.7]) == pytest.approx(1.4826 * 0.01)
     assert change.run_sigma([0.0, 0.1]) is None
+    # per implementation: a noisy one does not hide a uniform change of a quiet one
+    quiet, noisy = [0.4, 0.41, 0.39, 0.4, 0.42], [0.0, 0.5, -0.6, 0.3, -0.2]
+    sigmas = change.run_sigmas(quiet + noisy, ["q"] * 5 + ["n"] * 5)
+    assert sigmas["q"][0] < 0.03 < 0.4 < sigmas["n"][0] and sigmas["q"][1] == 4
+    assert change.run_sigmas([0.1, 0.2], ["q", "q"]) == {}  # too few to say anything
     assert change.p_value(0.0, 0.1) == 1.0
     assert change.p_value(0.196, 0.1) == pytest.approx(0.05, abs=1e-3)
     assert change.p_value(0.196, 0.1, 4) > 0.1  # few degrees of freedom: far from 0.05

@@ -139,8 +139,23 @@ def processes_text(a: int, b: int) -> str:
     return f"{a} process{'es' * (a != 1)} in A, {b} in B"
 
 
-def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold: float
-           ) -> list[dict[str, Any]]:
+def run_sigmas(changes: list[float], labels: list[str]) -> dict[str, tuple[float, int]]:
+    """``run_sigma`` per label (implementation) and its degrees of freedom; a label with
+    fewer than ``MIN_CONFIGS`` configurations gets the one over all."""
+    overall = run_sigma(changes)
+    out = {}
+    for label in set(labels):
+        own = [c for c, name in zip(changes, labels, strict=True) if name == label]
+        sigma = run_sigma(own)
+        if sigma is not None:
+            out[label] = (sigma, len(own) - 1)
+        elif overall is not None:
+            out[label] = (overall, len(changes) - 1)
+    return out
+
+
+def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold: float,
+           labels: list[str] | None = None) -> list[dict[str, Any]]:
     """For each (A values, B values) of logs, one per process: the A and B values (the median
     over processes), their ratio B/A, p and verdict.
 
@@ -151,9 +166,11 @@ def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold
     enough = [min(len(a), len(b)) >= MIN_PROCESSES for a, b in pairs]
     pooled = process_sigma([v for (a, b), ok in zip(pairs, enough, strict=True) if ok
                             for v in (a, b)])
-    sigma_r = run_sigma([c for c, ok in zip(changes, enough, strict=True) if ok])
+    labels = labels or [""] * len(pairs)
+    kept = [(c, name) for c, name, ok in zip(changes, labels, enough, strict=True) if ok]
+    sigma_r = run_sigmas([c for c, _ in kept], [name for _, name in kept])
     out = []
-    for (a, b), change, ok in zip(pairs, changes, enough, strict=True):
+    for (a, b), change, ok, label in zip(pairs, changes, enough, labels, strict=True):
         value_a, value_b = math.exp(statistics.median(a)), math.exp(statistics.median(b))
         row = {"value_a": value_a, "value_b": value_b, "ratio": value_b / value_a,
                "processes_a": len(a), "processes_b": len(b), "se": math.nan, "p": math.nan}
@@ -163,8 +180,8 @@ def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold
         estimates = [(own_error(a, b), len(a) + len(b) - 2)]
         if pooled is not None:
             estimates.append((pooled[0] * math.sqrt(1 / len(a) + 1 / len(b)), pooled[1]))
-        if sigma_r is not None:
-            estimates.append((sigma_r, sum(enough) - 1))
+        if label in sigma_r:
+            estimates.append(sigma_r[label])
         p = max(p_value(change, se, df) for se, df in estimates)
         large = abs(change) > math.log1p(threshold)
         verdict = ("slower" if change > 0 else "faster") if p < alpha and large else "same"
@@ -248,7 +265,8 @@ def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA,
         else:
             row.update(verdict="failed", text=f"{ra['status']} → {rb['status']}")
         rows.append(row)
-    for index, verdict in zip(tested, assess(pairs, alpha, threshold), strict=True):
+    labels = [rows[index]["impl"] for index in tested]
+    for index, verdict in zip(tested, assess(pairs, alpha, threshold, labels), strict=True):
         rows[index].update(verdict)
         rows[index]["text"] = _text(rows[index])
     frame = pd.DataFrame(rows)
