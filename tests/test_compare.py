@@ -278,28 +278,28 @@ def test_student_t_and_the_spread_of_processes():
     # the normal claims 3 standard errors at p = 0.0027; with 4 degrees of freedom it is 0.04
     assert significance.t_p_value(3.0, 4) == pytest.approx(0.0400, abs=5e-4)
     # the own spread: one outlying process of three does not inflate it
-    assert change.spread([0.0, 0.01, 2.0]) == pytest.approx(1.4826 * 0.01)
+    assert significance.spread([0.0, 0.01, 2.0]) == pytest.approx(1.4826 * 0.01)
 
 
 def test_noise_estimates_and_p_values():
     wilson_hilferty = (1 - 2 / 9) ** 3  # the median of χ²₁ / 1, about 0.47
-    sigma, df = change.process_sigma([[0.0, 0.2], [1.0, 1.2], [2.0, 2.2], [3.0, 3.2]])
+    sigma, df = significance.process_sigma([[0.0, 0.2], [1.0, 1.2], [2.0, 2.2], [3.0, 3.2]])
     assert sigma == pytest.approx(math.sqrt(0.02 / wilson_hilferty)) and df == 4
     # one configuration with an outlying process does not inflate the estimate
-    sigma, _ = change.process_sigma([[0.0, 0.2], [1.0, 1.2], [2.0, 2.2], [3.0, 9.0]])
+    sigma, _ = significance.process_sigma([[0.0, 0.2], [1.0, 1.2], [2.0, 2.2], [3.0, 9.0]])
     assert sigma == pytest.approx(math.sqrt(0.02 / wilson_hilferty))
-    assert change.process_sigma([[0.0, 0.2]]) is None  # 1 degree of freedom: too few
-    assert change.run_sigma([0.0, 0.01, -0.01, 0.02, 0.7]) == pytest.approx(1.4826 * 0.01)
-    assert change.run_sigma([0.0, 0.1]) is None
+    assert significance.process_sigma([[0.0, 0.2]]) is None  # 1 degree of freedom: too few
+    assert significance.run_sigma([0.0, 0.01, -0.01, 0.02, 0.7]) == pytest.approx(1.4826 * 0.01)
+    assert significance.run_sigma([0.0, 0.1]) is None
     # per implementation: a noisy one does not hide a uniform change of a quiet one
     quiet, noisy = [0.4, 0.41, 0.39, 0.4, 0.42], [0.0, 0.5, -0.6, 0.3, -0.2]
-    sigmas = change.run_sigmas(quiet + noisy, ["q"] * 5 + ["n"] * 5)
+    sigmas = significance.run_sigmas(quiet + noisy, ["q"] * 5 + ["n"] * 5)
     assert sigmas["q"][0] < 0.03 < 0.4 < sigmas["n"][0] and sigmas["q"][1] == 4
-    assert change.run_sigmas([0.1, 0.2], ["q", "q"]) == {}  # too few to say anything
-    assert change.p_value(0.0, 0.1) == 1.0
-    assert change.p_value(0.196, 0.1) == pytest.approx(0.05, abs=1e-3)
-    assert change.p_value(0.196, 0.1, 4) > 0.1  # few degrees of freedom: far from 0.05
-    assert change.p_value(0.001, 0.0) > 0.3  # identical copies: no evidence at all
+    assert significance.run_sigmas([0.1, 0.2], ["q", "q"]) == {}  # too few to say anything
+    assert significance.p_value(0.0, 0.1) == 1.0
+    assert significance.p_value(0.196, 0.1) == pytest.approx(0.05, abs=1e-3)
+    assert significance.p_value(0.196, 0.1, 4) > 0.1  # few degrees of freedom: far from 0.05
+    assert significance.p_value(0.001, 0.0) > 0.3  # identical copies: no evidence at all
 
 
 def test_same_code_is_claimed_changed_rarely():

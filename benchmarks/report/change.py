@@ -18,7 +18,8 @@ its own degrees of freedom:
 - between processes, pooled: the spread of per-process values around their configuration's
   mean, a median over every configuration compared;
 - between runs: the robust spread (1.4826 × median absolute deviation) of the changes
-  themselves over all configurations compared, most of which did not change.
+  themselves over each implementation's configurations, most of which did not change (or
+  changed alike), so a noisy implementation does not hide a quiet one's change.
 
 and exceed ``threshold`` (as asv's ``--factor``), so a significant but negligible shift is
 not reported. Samples that fall into two clusters are named (``bimodal``).
@@ -38,7 +39,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.report.rounds import half_sample_mode, paired_rounds, round_ratios
-from benchmarks.report.significance import t_p_value, two_modes
+from benchmarks.report.significance import (
+    own_error,
+    p_value,
+    process_sigma,
+    run_sigmas,
+    two_modes,
+)
 from impls.builtins import BASELINE
 
 if TYPE_CHECKING:  # annotations only: compare's parser must not import pandas
@@ -51,10 +58,6 @@ THRESHOLD = 0.10  # changes below 10 % are not reported, however significant
 REFERENCE = BASELINE
 
 MIN_PROCESSES = 3  # fewer on a side: nothing says how much one process differs from another
-MIN_CONFIGS = 5  # configurations needed before their spread says anything about noise
-MIN_DF = 3  # degrees of freedom before the between-process spread is used
-MAD_SCALE = 1.4826  # MAD → standard deviation for normal data
-SE_FLOOR = 1e-3  # identical copies: 0.1 % is no evidence of anything
 
 
 def series(row: Mapping[str, Any], reference: Mapping[str, Any] | None = None
@@ -91,67 +94,10 @@ def bimodal(row: Mapping[str, Any], reference: Mapping[str, Any] | None = None
     return None if found is None else (math.exp(found[0]), math.exp(found[1]))
 
 
-def process_sigma(groups: list[list[float]]) -> tuple[float, int] | None:
-    """Spread of per-process values around their configuration's mean, pooled robustly, and
-    its degrees of freedom.
-
-    The median over configurations of each one's sample variance, divided by the median of
-    χ²_df / df (Wilson–Hilferty), estimates σ² without letting one configuration with an
-    outlying process inflate it for all.
-    """
-    scaled, df = [], 0
-    for values in groups:
-        if len(values) > 1:
-            k = len(values) - 1
-            scaled.append(statistics.variance(values) / (1 - 2 / (9 * k)) ** 3)
-            df += k
-    return (math.sqrt(statistics.median(scaled)), df) if df >= MIN_DF else None
-
-
-def run_sigma(changes: list[float]) -> float | None:
-    """Robust spread of the log changes over configurations, most of which did not change."""
-    if len(changes) < MIN_CONFIGS:
-        return None
-    middle = statistics.median(changes)
-    return MAD_SCALE * statistics.median(abs(c - middle) for c in changes)
-
-
-def spread(values: list[float]) -> float:
-    """A standard deviation robust to one outlying process of three or more (1.4826 × MAD):
-    on a shared machine one process in three may run on a core someone else loads."""
-    middle = statistics.median(values)
-    return MAD_SCALE * statistics.median(abs(v - middle) for v in values)
-
-
-def own_error(a: list[float], b: list[float]) -> float:
-    """Standard error of the change from this configuration's own processes alone."""
-    return math.sqrt(spread(a) ** 2 / len(a) + spread(b) ** 2 / len(b))
-
-
-def p_value(change: float, se: float, df: float = math.inf) -> float:
-    """Two-sided p-value of a log change against its standard error (Student's t)."""
-    return t_p_value(change / max(se, SE_FLOOR), df)
-
-
 def processes_text(a: int, b: int) -> str:
     if a == b:
         return "one process a side" if a == 1 else f"{a} processes a side"
     return f"{a} process{'es' * (a != 1)} in A, {b} in B"
-
-
-def run_sigmas(changes: list[float], labels: list[str]) -> dict[str, tuple[float, int]]:
-    """``run_sigma`` per label (implementation) and its degrees of freedom; a label with
-    fewer than ``MIN_CONFIGS`` configurations gets the one over all."""
-    overall = run_sigma(changes)
-    out = {}
-    for label in set(labels):
-        own = [c for c, name in zip(changes, labels, strict=True) if name == label]
-        sigma = run_sigma(own)
-        if sigma is not None:
-            out[label] = (sigma, len(own) - 1)
-        elif overall is not None:
-            out[label] = (overall, len(changes) - 1)
-    return out
 
 
 def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold: float,
