@@ -14,6 +14,11 @@ sweep() {  # NAME SLOW ARGS...
   UPDATEBENCH_PLANTED_SLOWDOWN=$slow .venv/bin/updatebench sweep "${PLAN[@]}" "$@" \
     --out "$OUT/$name" > "$OUT/$name.log" 2>&1
   echo "$name: $((SECONDS - start)) s" >> "$OUT/times.txt"
+  # the run folder as $OUT/NAME, without its CSV export (never read back)
+  local run
+  run=$(ls -d "$OUT/$name"/*/)
+  mv "$run" "$OUT/$name.tmp" && rmdir "$OUT/$name" && mv "$OUT/$name.tmp" "$OUT/$name"
+  rm -f "$OUT/$name/results.csv"
 }
 for step in ${STEPS:-quick-a:0:--quick quick-b:0:--quick same-a:0 slow-a:1 same-b:0 same-c:0 slow-b:1}; do
   IFS=: read -r name slow extra <<< "$step"
