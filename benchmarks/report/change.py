@@ -16,7 +16,7 @@ its own degrees of freedom:
 - the configuration's own processes: the robust spread (1.4826 × MAD) of its per-process
   values, which one outlying process of three does not inflate;
 - between processes, pooled: the spread of per-process values around their configuration's
-  mean, a median over every configuration compared;
+  mean, a median over each implementation's configurations;
 - between runs: the robust spread (1.4826 × median absolute deviation) of the changes
   themselves over each implementation's configurations, most of which did not change (or
   changed alike), so a noisy implementation does not hide a quiet one's change.
@@ -110,9 +110,11 @@ def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold
     """
     changes = [statistics.median(b) - statistics.median(a) for a, b in pairs]
     enough = [min(len(a), len(b)) >= MIN_PROCESSES for a, b in pairs]
-    pooled = process_sigma([v for (a, b), ok in zip(pairs, enough, strict=True) if ok
-                            for v in (a, b)])
     labels = labels or [""] * len(pairs)
+    pooled = {label: process_sigma([v for (a, b), ok, name in zip(pairs, enough, labels,
+                                                                  strict=True)
+                                    if ok and name == label for v in (a, b)])
+              for label in set(labels)}
     kept = [(c, name) for c, name, ok in zip(changes, labels, enough, strict=True) if ok]
     sigma_r = run_sigmas([c for c, _ in kept], [name for _, name in kept])
     out = []
@@ -124,8 +126,9 @@ def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold
             out.append({**row, "verdict": "inconclusive"})
             continue
         estimates = [(own_error(a, b), len(a) + len(b) - 2)]
-        if pooled is not None:
-            estimates.append((pooled[0] * math.sqrt(1 / len(a) + 1 / len(b)), pooled[1]))
+        if pooled[label] is not None:
+            sigma, df = pooled[label]
+            estimates.append((sigma * math.sqrt(1 / len(a) + 1 / len(b)), df))
         if label in sigma_r:
             estimates.append(sigma_r[label])
         p = max(p_value(change, se, df) for se, df in estimates)
