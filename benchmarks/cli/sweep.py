@@ -31,11 +31,11 @@ from benchmarks.cli.plan import (
     quick_options,
 )
 from benchmarks.cli.problem_args import add_data_options, sweep_problem
-from benchmarks.cli.progress import Progress, seconds_text
+from benchmarks.cli.progress import Progress, kept_text, seconds_text
 from benchmarks.cli.sweep_check import record_checks
 from benchmarks.errors import UsageError
 from benchmarks.measure import limits, machine, timing
-from benchmarks.measure.session import complete, run_sweep
+from benchmarks.measure.session import run_sweep
 from benchmarks.store import plugins as plugin_files
 from benchmarks.store.config import SweepOptions
 from benchmarks.store.format import METADATA, RunError
@@ -234,14 +234,6 @@ def execute(request: Request, summary: bool = True) -> tuple[int, Path]:
                       "every phase included); report them with: "
                       f"updatebench report {folder.path}", soft_wrap=True)
     return code, folder.path
-
-
-def kept_text(folder: RunFolder, options: SweepOptions) -> str:
-    """What an interrupted run kept, counted from what is on disk."""
-    done = sum(complete(r, options.processes) for r in folder.results())
-    return (f"{len(folder.parts)} results (a configuration in one process each) are stored "
-            f"in {folder.path}, {done} of {len(options.configs())} configurations complete"
-            if folder.parts else f"no result was stored yet in {folder.path}")
 
 
 def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
