@@ -20,7 +20,7 @@ sweep() {  # NAME SLOW ARGS...
   mv "$run" "$OUT/$name.tmp" && rmdir "$OUT/$name" && mv "$OUT/$name.tmp" "$OUT/$name"
   rm -f "$OUT/$name/results.csv"
 }
-for step in ${STEPS:-quick-a:0:--quick quick-b:0:--quick same-a:0 slow-a:1 same-b:0 same-c:0 slow-b:1}; do
+for step in ${STEPS:-quick-a:0:--quick quick-b:0:--quick same-a:0 slow-a:1 same-b:0 same-c:0 slow-b:1 same-d:0}; do
   IFS=: read -r name slow extra <<< "$step"
   if [ -n "$extra" ]; then sweep "$name" "$slow" "$extra"; else sweep "$name" "$slow" "${SIZES[@]}"; fi
 done
