@@ -266,6 +266,10 @@ def test_compare_returns_the_frame_and_summary_compare_prints():
     frame = comparison.frame()
     assert {"ratio", "p", "verdict"} <= set(frame.columns) and len(frame) > 100
     assert comparison.summary.startswith("geometric mean of drift-normalised B/A")
+    # two processes a side: as the command, the API claims no change, however large
+    tested = frame[~frame["verdict"].isin(["reference", "failed"])]
+    assert set(tested["verdict"]) == {"inconclusive"} and tested["p"].isna().all()
+    assert "inconclusive" in comparison.summary
     assert any("versions" in line for line in comparison.caveats)
 
 

@@ -188,7 +188,8 @@ def sweep(impls: Sequence[Implementations] | None = None, sizes: Sequence[int | 
                       plugins=loaded)
     code, path = execute(request, summary=False)
     if code >= 128:  # a signal (Ctrl-C in a notebook): the finished rows stay in the folder
-        raise KeyboardInterrupt(f"sweep interrupted; finished rows are in {path}")
+        raise KeyboardInterrupt(f"sweep interrupted; {path} keeps every result stored "
+                                f"before it (resume with: updatebench sweep --resume {path})")
     return load(path)
 
 

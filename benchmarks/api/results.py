@@ -173,6 +173,9 @@ class Comparison:
 
         console.print(rich_table(compare.table(self.result, self.alpha, changes_only)))
         console.print(self.summary, soft_wrap=True)
+        note = compare.inconclusive_note(self.result)
+        if note:
+            console.print(f"inconclusive: {note}", soft_wrap=True)
 
     def __repr__(self) -> str:
         caveats = "".join(f"\n  caveat: {line}" for line in self.caveats)

@@ -164,6 +164,10 @@ def run(options: CompareOptions) -> int:
     if only_a or only_b:
         text += f"; not compared: {only_a} configurations only in A, {only_b} only in B"
     console.print(text, soft_wrap=True)
+    note = compare.inconclusive_note(result)
+    if note:
+        console.print(f"[bold yellow]inconclusive:[/] {note}", soft_wrap=True)
+        text += f"\n\n{note}"
     if options.markdown:
         path = Path(options.markdown)
         try:

@@ -1,13 +1,16 @@
 """The sweep's progress: a rich bar on a terminal, plain "k of N, time left" lines elsewhere,
-nothing with --quiet."""
+nothing with --quiet; and what an interrupted sweep kept."""
 
 from __future__ import annotations
 
 import time
 
+from benchmarks.measure.session import complete
 from benchmarks.report.format import seconds
-from benchmarks.store.config import Config
+from benchmarks.store.config import Config, SweepOptions
+from benchmarks.store.load import combine, read_parts
 from benchmarks.store.record import Result
+from benchmarks.store.results import RunFolder
 
 
 class Progress:
@@ -70,3 +73,13 @@ class Progress:
 
 def seconds_text(value: float) -> str:
     return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def kept_text(folder: RunFolder, options: SweepOptions) -> str:
+    """What an interrupted run kept, counted from what is on disk (a line written as the
+    interrupt came is there though the sweep never heard back from the write)."""
+    parts, _ = read_parts(folder.path)
+    done = sum(complete(r, options.processes) for r in combine(parts))
+    return (f"{len(parts)} results (a configuration in one process each) are stored "
+            f"in {folder.path}, {done} of {len(options.configs())} configurations complete"
+            if parts else f"no result was stored yet in {folder.path}")

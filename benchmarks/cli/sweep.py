@@ -31,7 +31,7 @@ from benchmarks.cli.plan import (
     quick_options,
 )
 from benchmarks.cli.problem_args import add_data_options, sweep_problem
-from benchmarks.cli.progress import Progress, seconds_text
+from benchmarks.cli.progress import Progress, kept_text, seconds_text
 from benchmarks.cli.sweep_check import record_checks
 from benchmarks.errors import UsageError
 from benchmarks.measure import limits, machine, timing
@@ -227,8 +227,8 @@ def execute(request: Request, summary: bool = True) -> tuple[int, Path]:
     if summary and status != "failed":
         show_sweep_summary(folder.path, quiet=request.quiet)
     if status == "interrupted":
-        console.print(f"sweep interrupted: finished rows are in {folder.path}; "
-                      f"continue with: updatebench sweep --resume {folder.path}")
+        console.print(f"sweep interrupted: {kept_text(folder, options)}; continue with: "
+                      f"updatebench sweep --resume {folder.path}", soft_wrap=True)
     elif status == "complete":
         console.print(f"results in {folder.path} ({seconds_text(metadata['elapsed_s'])}, "
                       "every phase included); report them with: "

@@ -1,27 +1,34 @@
 """Did a configuration change between two runs? Significance that knows about drift. Pure.
 
 Rounds of one process are not independent draws: the machine's speed drifts between
-minutes, so a test that treats them as such claims certainty the data cannot give. Here the
-unit of evidence is the process: each process of a configuration gives one value, the mode
-of its rounds (robust to the stretches of rounds a loaded scheduler slows); the
-configuration's value in a run is the median over its processes (so one outlying process of
-three does not move it), and the noise a change is judged against comes from two places:
+minutes, and what a process got at its start (address layout, allocator state, frequency)
+holds for all its rounds, so a test that treats rounds as samples claims certainty the data
+cannot give (pyperf runs many processes for this reason). Here the unit of evidence is the
+process: each process of a configuration gives one value, the mode of its rounds (robust to
+the stretches of rounds a loaded scheduler slows); the configuration's value in a run is the
+median over its processes (so one outlying process of three does not move it). With fewer
+than ``MIN_PROCESSES`` processes on a side nothing says how much processes differ, so no
+change is claimed: the verdict is ``inconclusive``, with the sweep to run instead.
 
-- between processes: the spread of those per-process values around their configuration's
-  mean, pooled robustly (a median) over every configuration with more than one process;
+Otherwise a change must pass Student's t against every noise estimate there is, each with
+its own degrees of freedom:
+
+- the configuration's own processes: the robust spread (1.4826 × MAD) of its per-process
+  values, which one outlying process of three does not inflate;
+- between processes, pooled: the spread of per-process values around their configuration's
+  mean, a median over each implementation's configurations;
 - between runs: the robust spread (1.4826 × median absolute deviation) of the changes
-  themselves over all configurations compared, most of which did not change.
+  themselves over each implementation's configurations, most of which did not change (or
+  changed alike), so a noisy implementation does not hide a quiet one's change.
 
-The largest of the two and of the configuration's own spread between its processes
-(robust to one outlying process of three; with two that disagree, nothing tells which is
-right, so the test widens) is the standard error; a change counts when its two-sided normal
-p-value is below α *and* it exceeds ``threshold`` (as asv's ``--factor``),
-so a significant but negligible shift is not reported.
+and exceed ``threshold`` (as asv's ``--factor``), so a significant but negligible shift is
+not reported. Samples that fall into two clusters are named (``bimodal``).
 
 Drift-normalised mode (the default when both runs measured the reference implementation):
 each value is the implementation's time divided by the reference's time in the same round,
 so a machine that is slower in one run than the other cancels out; the reference itself is
-the yardstick and is not tested.
+the yardstick and is not tested. The A and B values shown are then ratios to the reference,
+and B/A is their ratio.
 """
 
 from __future__ import annotations
@@ -32,6 +39,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.report.rounds import half_sample_mode, paired_rounds, round_ratios
+from benchmarks.report.significance import (
+    own_error,
+    p_value,
+    process_sigma,
+    run_sigmas,
+    two_modes,
+)
 from impls.builtins import BASELINE
 
 if TYPE_CHECKING:  # annotations only: compare's parser must not import pandas
@@ -43,116 +57,84 @@ ALPHA = 0.05
 THRESHOLD = 0.10  # changes below 10 % are not reported, however significant
 REFERENCE = BASELINE
 
-MIN_CONFIGS = 5  # configurations needed before their spread says anything about noise
-MIN_DF = 3  # degrees of freedom before the between-process spread is used
-MAD_SCALE = 1.4826  # MAD → standard deviation for normal data
-SE_FLOOR = 1e-3  # identical copies: 0.1 % is no evidence of anything
-BATCHES = 4  # contiguous batches of rounds standing in for processes in a one-process row
+MIN_PROCESSES = 3  # fewer on a side: nothing says how much one process differs from another
 
 
-def per_process(row: Mapping[str, Any], reference: Mapping[str, Any] | None = None
-                ) -> list[float]:
-    """log of one value per process: the mode (``half_sample_mode``) of its rounds' times, or
-    of their within-round ratios to ``reference`` (rows without round indices give one
-    value, the ratio of medians).
-
-    A row measured by one process gives one value per batch of contiguous rounds instead
-    (batch means, ``BATCHES`` of them): slow drift within the process shows between batches,
-    though what differs between processes cannot; hence sweeps to compare use --processes 2+.
-    """
+def series(row: Mapping[str, Any], reference: Mapping[str, Any] | None = None
+           ) -> list[list[float]]:
+    """log of each process's rounds: their times, or their within-round ratios to
+    ``reference``; a row without round indices gives one value, its (ratio of) medians."""
     own = paired_rounds(row)
     if reference is not None:
         groups = round_ratios(own, paired_rounds(reference))
         if not groups:
-            return [math.log(float(row["median_s"]) / float(reference["median_s"]))]
+            return [[math.log(float(row["median_s"]) / float(reference["median_s"]))]]
     elif not own:
-        return [math.log(float(row["median_s"]))]
+        return [[math.log(float(row["median_s"]))]]
     else:
         groups = {}
         for (process, _), seconds in sorted(own.items()):
             if seconds > 0:
                 groups.setdefault(process, []).append(seconds)
-    series = [[math.log(v) for v in groups[p]] for p in sorted(groups)]
-    if len(series) == 1 and len(series[0]) >= 2 * BATCHES:
-        size = len(series[0]) / BATCHES
-        series = [series[0][round(i * size):round((i + 1) * size)] for i in range(BATCHES)]
-    return [half_sample_mode(v) for v in series]
+    return [[math.log(v) for v in groups[p]] for p in sorted(groups)]
 
 
-def process_sigma(groups: list[list[float]]) -> float | None:
-    """Spread of per-process values around their configuration's mean, pooled robustly.
+def per_process(row: Mapping[str, Any], reference: Mapping[str, Any] | None = None
+                ) -> list[float]:
+    """log of one value per process: the mode (``half_sample_mode``) of its rounds' times, or
+    of their within-round ratios to ``reference``."""
+    return [half_sample_mode(v) for v in series(row, reference)]
 
-    The median over configurations of each one's sample variance, divided by the median of
-    χ²_df / df (Wilson–Hilferty), estimates σ² without letting one configuration with an
-    outlying process inflate it for all.
+
+def bimodal(row: Mapping[str, Any], reference: Mapping[str, Any] | None = None
+            ) -> tuple[float, float] | None:
+    """The two centres (times, or ratios to ``reference``) when a row's rounds, all its
+    processes pooled, fall into two clusters."""
+    found = two_modes([v for values in series(row, reference) for v in values])
+    return None if found is None else (math.exp(found[0]), math.exp(found[1]))
+
+
+def processes_text(a: int, b: int) -> str:
+    if a == b:
+        return "one process a side" if a == 1 else f"{a} processes a side"
+    return f"{a} process{'es' * (a != 1)} in A, {b} in B"
+
+
+def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold: float,
+           labels: list[str] | None = None) -> list[dict[str, Any]]:
+    """For each (A values, B values) of logs, one per process: the A and B values (the median
+    over processes), their ratio B/A, p and verdict.
+
+    Verdicts: slower, faster, same; inconclusive where a side has fewer than
+    ``MIN_PROCESSES`` processes. p is the largest over the noise estimates (see the module).
     """
-    scaled, df = [], 0
-    for values in groups:
-        if len(values) > 1:
-            k = len(values) - 1
-            scaled.append(statistics.variance(values) / (1 - 2 / (9 * k)) ** 3)
-            df += k
-    return math.sqrt(statistics.median(scaled)) if df >= MIN_DF else None
-
-
-def run_sigma(changes: list[float]) -> float | None:
-    """Robust spread of the log changes over configurations, most of which did not change."""
-    if len(changes) < MIN_CONFIGS:
-        return None
-    middle = statistics.median(changes)
-    return MAD_SCALE * statistics.median(abs(c - middle) for c in changes)
-
-
-def spread(values: list[float]) -> float:
-    """A standard deviation robust to one outlying process of three or more (1.4826 × MAD);
-    with two values, the plain one: nothing tells which of two disagreeing processes is right.
-    """
-    if len(values) < 2:
-        return 0.0
-    if len(values) == 2:
-        return abs(values[0] - values[1]) / math.sqrt(2)
-    middle = statistics.median(values)
-    return MAD_SCALE * statistics.median(abs(v - middle) for v in values)
-
-
-def own_error(a: list[float], b: list[float]) -> float:
-    """Standard error of the change from this configuration's own processes alone."""
-    return math.sqrt(spread(a) ** 2 / len(a) + spread(b) ** 2 / len(b))
-
-
-def p_value(change: float, se: float) -> float:
-    """Two-sided normal p-value of a log change against its standard error."""
-    se = max(se, SE_FLOOR)
-    return math.erfc(abs(change) / se / math.sqrt(2))
-
-
-def assess(pairs: list[tuple[list[float], list[float]]], alpha: float, threshold: float
-           ) -> list[dict[str, Any]]:
-    """For each (A values, B values) of logs: ratio B/A, standard error, p and verdict.
-
-    Verdicts: slower, faster, same; untestable where no noise estimate exists (one process a
-    side and fewer than ``MIN_CONFIGS`` configurations).
-    """
-    # the median over processes: one outlying process of three does not move it
     changes = [statistics.median(b) - statistics.median(a) for a, b in pairs]
-    sigma_p = process_sigma([v for pair in pairs for v in pair])
-    sigma_r = run_sigma(changes)
+    enough = [min(len(a), len(b)) >= MIN_PROCESSES for a, b in pairs]
+    labels = labels or [""] * len(pairs)
+    pooled = {label: process_sigma([v for (a, b), ok, name in zip(pairs, enough, labels,
+                                                                  strict=True)
+                                    if ok and name == label for v in (a, b)])
+              for label in set(labels)}
+    kept = [(c, name) for c, name, ok in zip(changes, labels, enough, strict=True) if ok]
+    sigma_r = run_sigmas([c for c, _ in kept], [name for _, name in kept])
     out = []
-    for (a, b), change in zip(pairs, changes, strict=True):
-        candidates = [] if sigma_r is None else [sigma_r]
-        known = bool(candidates) or sigma_p is not None
-        if sigma_p is not None:
-            candidates.append(sigma_p * math.sqrt(1 / len(a) + 1 / len(b)))
-        candidates.append(own_error(a, b))
-        ratio = math.exp(change)
-        if not known:
-            out.append({"ratio": ratio, "se": math.nan, "p": math.nan, "verdict": "untestable"})
+    for (a, b), change, ok, label in zip(pairs, changes, enough, labels, strict=True):
+        value_a, value_b = math.exp(statistics.median(a)), math.exp(statistics.median(b))
+        row = {"value_a": value_a, "value_b": value_b, "ratio": value_b / value_a,
+               "processes_a": len(a), "processes_b": len(b), "se": math.nan, "p": math.nan}
+        if not ok:
+            out.append({**row, "verdict": "inconclusive"})
             continue
-        se = max(candidates)
-        p = p_value(change, se)
+        estimates = [(own_error(a, b), len(a) + len(b) - 2)]
+        if pooled[label] is not None:
+            sigma, df = pooled[label]
+            estimates.append((sigma * math.sqrt(1 / len(a) + 1 / len(b)), df))
+        if label in sigma_r:
+            estimates.append(sigma_r[label])
+        p = max(p_value(change, se, df) for se, df in estimates)
         large = abs(change) > math.log1p(threshold)
         verdict = ("slower" if change > 0 else "faster") if p < alpha and large else "same"
-        out.append({"ratio": ratio, "se": se, "p": p, "verdict": verdict})
+        out.append({**row, "se": max(se for se, _ in estimates), "p": p, "verdict": verdict})
     return out
 
 
@@ -186,14 +168,14 @@ def _references(rows: dict[tuple, dict[str, Any]], match: list[str], reference: 
 def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA,
                    threshold: float = THRESHOLD, reference: str | None = REFERENCE
                    ) -> pd.DataFrame:
-    """One row per configuration both runs measured: medians, B/A, p-value and verdict.
+    """One row per configuration both runs measured: the A and B values compared (times, or
+    ratios to the reference), B/A, p-value, verdict and whether a side's rounds are bimodal.
 
-    Verdicts: faster, slower, same (not a significant change beyond ``threshold``),
-    untestable (no noise estimate, or no reference in this configuration), reference (the
-    yardstick of drift-normalised mode), broken (ok in A, failed in B), fixed (the reverse),
-    failed (failed in both). Drift-normalised when ``reference`` is given and both runs have
-    it; runs with different thread settings are matched without the thread count (the
-    ``threads_differ`` attribute of the result says so, for a loud warning).
+    Verdicts: faster, slower, same (no significant change beyond ``threshold``), inconclusive
+    (under ``MIN_PROCESSES`` processes a side), untestable (no reference here), reference
+    (the yardstick), broken (ok in A, failed in B), fixed, failed (failed in both).
+    Drift-normalised when ``reference`` is given and both runs have it; runs with different
+    thread settings are matched without the thread count (``threads_differ`` says so).
     """
     import pandas as pd
 
@@ -215,7 +197,7 @@ def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA,
         group = key[:at] + key[at + 1:]
         if ok_a and ok_b and normalised and ra["impl"] == reference:
             ratio = float(rb["median_s"] / ra["median_s"])
-            row.update(ratio=ratio, verdict="reference",
+            row.update(value_a=1.0, value_b=1.0, verdict="reference",
                        text=f"reference, not tested ({change_text(ratio)})")
         elif ok_a and ok_b and normalised and not (group in refs_a and group in refs_b):
             row.update(verdict="untestable", text=f"no {reference} here to normalise by")
@@ -223,6 +205,7 @@ def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA,
             base_a = refs_a.get(group) if normalised else None
             base_b = refs_b.get(group) if normalised else None
             pairs.append((per_process(ra, base_a), per_process(rb, base_b)))
+            row.update(bimodal_a=bimodal(ra, base_a), bimodal_b=bimodal(rb, base_b))
             tested.append(len(rows))
         elif ok_a:
             row.update(verdict="broken", text=f"ok → {rb['status']}")
@@ -231,11 +214,13 @@ def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA,
         else:
             row.update(verdict="failed", text=f"{ra['status']} → {rb['status']}")
         rows.append(row)
-    for index, verdict in zip(tested, assess(pairs, alpha, threshold), strict=True):
+    labels = [rows[index]["impl"] for index in tested]
+    for index, verdict in zip(tested, assess(pairs, alpha, threshold, labels), strict=True):
         rows[index].update(verdict)
-        rows[index]["text"] = _text(verdict, threshold)
+        rows[index]["text"] = _text(rows[index])
     frame = pd.DataFrame(rows)
-    frame.attrs.update(threads_differ=threads_differ, normalised=normalised)
+    frame.attrs.update(threads_differ=threads_differ, normalised=normalised,
+                       reference=reference if normalised else None)
     if frame.empty:
         return frame
     return frame.sort_values(["impl_order", "op", "size_order", "d", "dtype", "device",
@@ -245,18 +230,39 @@ def compare_frames(a: pd.DataFrame, b: pd.DataFrame, alpha: float = ALPHA,
 def _row(ra: dict[str, Any], rb: dict[str, Any], normalised: bool) -> dict[str, Any]:
     return {**{k: ra[k] for k in MATCH}, "threads_b": rb["threads"],
             "median_a": ra["median_s"], "median_b": rb["median_s"],
+            "value_a": math.nan, "value_b": math.nan,
             "status_a": ra["status"], "status_b": rb["status"], "ratio": math.nan,
-            "p": math.nan, "size_order": ra["size_order"], "impl_order": ra["impl_order"],
+            "p": math.nan, "processes_a": ra.get("processes"), "processes_b": rb.get("processes"),
+            "bimodal_a": None, "bimodal_b": None, "size_order": ra["size_order"],
+            "impl_order": ra["impl_order"],
             "mode": "drift-normalised" if normalised else "absolute"}
 
 
-def _text(verdict: dict[str, Any], threshold: float) -> str:
-    ratio = verdict["ratio"]
-    if verdict["verdict"] in ("slower", "faster"):
-        return change_text(ratio)
-    if verdict["verdict"] == "untestable":
-        return f"{change_text(ratio)}? (no noise estimate)"
-    return f"not significant ({change_text(ratio)})"
+def bimodal_text(row: Mapping[str, Any]) -> str:
+    """"A bimodal (1.02 and 1.41)" for each side whose rounds fall into two clusters."""
+    from benchmarks.report.format import seconds
+
+    parts = []
+    for side in ("a", "b"):
+        modes = row.get(f"bimodal_{side}")
+        if modes:
+            low, high = (f"{m:.3g}" if row["mode"] == "drift-normalised" else seconds(m)
+                         for m in modes)
+            parts.append(f"{side.upper()} bimodal ({low} and {high})")
+    return "; ".join(parts)
+
+
+def _text(row: Mapping[str, Any]) -> str:
+    ratio, verdict = row["ratio"], row["verdict"]
+    if verdict in ("slower", "faster"):
+        text = change_text(ratio)
+    elif verdict == "inconclusive":
+        text = (f"inconclusive: {processes_text(row['processes_a'], row['processes_b'])} "
+                f"({change_text(ratio)}?); sweep with --processes {MIN_PROCESSES}")
+    else:
+        text = f"not significant ({change_text(ratio)})"
+    modes = bimodal_text(row)
+    return f"{text}; {modes}" if modes else text
 
 
 def geometric_mean(ratios: Any) -> float:

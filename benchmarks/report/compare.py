@@ -22,6 +22,12 @@ if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     from benchmarks.store.runs import Run
 
 
+QUIET = ("same", "untestable", "reference", "inconclusive")  # left out by --changes-only
+KINDS = {"slower": "slower", "faster": "faster", "broken": "fail", "fixed": "good",
+         "failed": "status", "same": "muted", "untestable": "muted", "reference": "muted",
+         "inconclusive": "muted"}
+
+
 def differences(a: Run, b: Run) -> list[str]:
     """What about the two runs' machines and settings makes their times hard to compare."""
     out = []
@@ -56,37 +62,46 @@ def differences(a: Run, b: Run) -> list[str]:
 
 
 def table(result: pd.DataFrame, alpha: float, changes_only: bool) -> Table:
+    """The comparison as a table: A and B are the values compared (times, or ratios to the
+    reference in the same rounds) and B/A is their ratio."""
     from benchmarks.report.cells import Cell, Table
+    from benchmarks.report.change import MIN_PROCESSES
     from benchmarks.report.format import seconds, size_text
 
     varying = [k for k in ("d", "dtype", "device", "threads") if result[k].nunique() > 1]
     shown = result
     if changes_only:
-        shown = result[~result["verdict"].isin(["same", "untestable", "reference"])]
-    normalised = bool(result.attrs.get("normalised"))
-    what = ("ratio to the reference in the same rounds" if normalised else "median time")
-    out = Table("compare", f"B/A per configuration ({what}; noise from the spread between "
-                f"processes and between runs, two-sided, α = {alpha:g})",
-                ["implementation", "operation", "size", *varying, "A", "B", "B/A", "p",
+        shown = result[~result["verdict"].isin(QUIET)]
+    reference = result.attrs.get("reference")
+    what = (f"ratio to {reference} in the same rounds" if reference else "time per call")
+    columns = [f"A ÷ {reference}", f"B ÷ {reference}"] if reference else ["A", "B"]
+    out = Table("compare", f"B/A per configuration (A, B: {what}, the median over processes "
+                f"of each process's mode; noise from the spread between processes and between "
+                f"runs, Student's t, two-sided, α = {alpha:g})",
+                ["implementation", "operation", "size", *varying, *columns, "B/A", "p",
                  "change"], slug="compare",
-                caption="> 1: B is slower; not significant: within the noise or below the "
-                "threshold; ?: no noise estimate (one process a side, few configurations)")
-    kinds = {"slower": "slower", "faster": "faster", "broken": "fail", "fixed": "good",
-             "failed": "status", "same": "muted", "untestable": "muted", "reference": "muted"}
+                caption=f"> 1: B is slower; not significant: within the noise or below the "
+                f"threshold; inconclusive: fewer than {MIN_PROCESSES} processes on a side, "
+                "so nothing says how much processes differ; bimodal: the rounds fall into "
+                "two clusters")
     for _, r in shown.iterrows():
         op = f"train ({r['steps_key']} steps)" if r["op"] == "train" else r["op"]
         cells = [Cell(r["impl"]), Cell(op), Cell(size_text(r["problem"], int(r["n"])))]
         cells += [Cell(f"d={r[k]}" if k == "d" else f"t{r[k]}" if k == "threads" else
                        str(r[k])) for k in varying]
         for side in ("a", "b"):
-            status = r[f"status_{side}"]
-            cells.append(Cell(seconds(r[f"median_{side}"]), r[f"median_{side}"]) if status == "ok"
-                         else Cell(status, kind="status"))
+            status, value = r[f"status_{side}"], r[f"value_{side}"]
+            if status != "ok":
+                cells.append(Cell(status, kind="status"))
+            elif math.isnan(value):
+                cells.append(Cell(""))
+            else:
+                cells.append(Cell(f"{value:.4g}" if reference else seconds(value), value))
         ratio, p = r["ratio"], r["p"]
         cells.append(Cell("" if math.isnan(ratio) else f"{ratio:.3f}",
                           None if math.isnan(ratio) else ratio))
         cells.append(Cell("" if math.isnan(p) else f"{p:.2g}", None if math.isnan(p) else p))
-        cells.append(Cell(r["text"], kind=kinds.get(r["verdict"], "")))
+        cells.append(Cell(r["text"], kind=KINDS.get(r["verdict"], "")))
         out.rows.append(cells)
     return out
 
@@ -96,8 +111,9 @@ def summary(result: pd.DataFrame) -> str:
     counts = result["verdict"].value_counts()
     parts = [f"{counts.get(v, 0)} {label}" for v, label in (
         ("slower", "slower"), ("faster", "faster"), ("same", "not significant"),
-        ("untestable", "untestable"), ("reference", "reference"), ("broken", "broken"),
-        ("fixed", "fixed"), ("failed", "not ok in both (skipped or failed)"))
+        ("inconclusive", "inconclusive"), ("untestable", "untestable"),
+        ("reference", "reference"), ("broken", "broken"), ("fixed", "fixed"),
+        ("failed", "not ok in both (skipped or failed)"))
         if counts.get(v, 0)]
     mean = geometric_mean(both["ratio"])
     mode = "drift-normalised " if result.attrs.get("normalised") else ""
@@ -107,7 +123,24 @@ def summary(result: pd.DataFrame) -> str:
     if len(significant):
         sig = geometric_mean(significant["ratio"])
         text += f"; over the {len(significant)} significant changes: {sig:.3f}"
+    bimodal = int((result["bimodal_a"].notna() | result["bimodal_b"].notna()).sum()
+                  ) if "bimodal_a" in result else 0
+    if bimodal:
+        parts.append(f"{bimodal} with bimodal rounds")
     return text + "; " + ", ".join(parts)
+
+
+def inconclusive_note(result: pd.DataFrame) -> str | None:
+    """What to run when configurations were measured in too few processes to be tested."""
+    from benchmarks.report.change import MIN_PROCESSES
+
+    few = int((result["verdict"] == "inconclusive").sum())
+    if not few:
+        return None
+    return (f"{few} configuration(s) were measured in fewer than {MIN_PROCESSES} processes on "
+            "a side, so no change is claimed for them: rounds of one process cannot say how "
+            f"much processes differ; sweep both runs with --processes {MIN_PROCESSES} or more "
+            "(--quick sweeps use one)")
 
 
 def caveats(run_a: Run, run_b: Run, result: pd.DataFrame) -> list[str]:
