@@ -14,23 +14,27 @@ from typing import Any
 from benchmarks.report.format import number
 
 # the report's sections in the order they appear, with their headings
+# (the answer first: verdict and headline speedups, then the timings, the machine last)
 SECTION_TITLES = {
-    "runs": "Runs",
-    "check": "Correctness",
-    "time": "Time per call",
+    "summary": "Summary",
     "speedup": "Speedup",
-    "ratio": "Gradient cost",
+    "time": "Time per call",
     "crossover": "Crossover sizes",
-    "compile": "Compile and first call",
-    "memory": "Peak memory",
-    "throughput": "Throughput",
     "scaling": "Growth with the parameter count d",
+    "ratio": "Gradient cost",
+    "memory": "Peak memory",
+    "compile": "Compile and first call",
+    "throughput": "Throughput",
     "parallel": "Workers and devices",
-    "training": "Training runs",
     "threads": "Threads that cost time",
+    "training": "Training runs",
+    "check": "Correctness",
+    "runs": "Runs",
     "compare": "Comparison",
 }
 SECTIONS = tuple(s for s in SECTION_TITLES if s != "compare")  # what `report --tables` offers
+EXPORTED = ("summary", "speedup", "time")  # what `report --format` writes without --tables
+EXPORT_FILES = {"latex": "summary.tex", "csv": "summary.csv", "md": "summary.md"}  # --format
 
 
 def in_section_order(parts: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]]:
@@ -49,6 +53,11 @@ class Cell:
     value: float | None = None  # the number behind the text, for tests and sorting
     kind: str = ""  # "", status, noisy, good, warn, bad, muted, pass, fail
     tip: str = ""  # details (HTML title attribute)
+    mark: str = ""  # the mark that ends ``text`` (noisy "!", out of band "↑"), or ""
+
+    def unmarked(self) -> str:
+        """The text without its mark, for exports that leave the marks out."""
+        return self.text[:-len(self.mark)].rstrip() if self.mark else self.text
 
 
 @dataclass
@@ -90,4 +99,4 @@ def time_cell(row: Any, scale: float) -> Cell:
     tip = (f"median {median:.4g} s, IQR {iqr:.3g} s ({100 * iqr / median:.1f}%), "
            f"{'?' if _missing(rounds) else int(rounds)} rounds")
     return Cell(number(median / scale) + (" !" if noisy else ""), median,
-                "noisy" if noisy else "", tip)
+                "noisy" if noisy else "", tip, "!" if noisy else "")

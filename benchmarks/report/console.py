@@ -1,6 +1,6 @@
 """The terminal: the consoles, the implementation list, the check and the sweep's summary.
 
-Tables are built by the sections and ``correctness`` and drawn by ``render.rich_table``, so
+Tables are built by the sections and ``correctness`` and drawn by ``render.print_table``, so
 the terminal shows what report.md and report.html show. Number formatters live in
 ``report.format``, which loads no rich.
 """
@@ -34,17 +34,17 @@ def show_check(report: dict[str, Any], where: str | None = "check.json") -> None
     from rich.markup import escape
 
     from benchmarks.report.correctness import check_tables, details_below, summary
-    from benchmarks.report.render import rich_table
+    from benchmarks.report.render import print_table
 
     head, tail = summary(report)
     console.print(f"[bold]{escape(head)}[/]", soft_wrap=True)
     verdicts, *matrices = check_tables([("", report)], where)
     verdicts, details = details_below(verdicts)
-    console.print(rich_table(verdicts))
+    print_table(verdicts, console)
     for line in details:
         console.print(escape(line), soft_wrap=True)
     for table in matrices:
-        console.print(rich_table(table))
+        print_table(table, console)
     for line in tail:
         console.print(escape(line), soft_wrap=True)
     if not report.get("passed"):
@@ -73,9 +73,9 @@ def show_sweep_summary(folder, quiet: bool = False) -> None:
 
 def show_training(runs: list) -> None:
     """Training runs in the sweep: time per step, final loss, and whether paths agree."""
-    from benchmarks.report.render import rich_table
+    from benchmarks.report.render import print_table
     from benchmarks.report.sections.training import training_tables
 
     for table in training_tables(runs):
         if table.rows:
-            console.print(rich_table(table))
+            print_table(table, console)

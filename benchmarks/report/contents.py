@@ -22,6 +22,7 @@ from benchmarks.report.sections import (
     ratio,
     scaling,
     speedup,
+    summary,
     threads,
     throughput,
     times,
@@ -33,8 +34,8 @@ from benchmarks.store.runs import Run
 from impls.builtins import BASELINE
 
 # in the order of cells.SECTION_TITLES
-ORDER = (runs_section, check, times, speedup, ratio, crossover_section, compiling, memory,
-         throughput, scaling, parallel, training, threads)
+ORDER = (summary, speedup, times, crossover_section, scaling, ratio, memory, compiling,
+         throughput, parallel, threads, training, check, runs_section)
 
 
 def build(grid: Grid) -> list[Table]:

@@ -15,6 +15,7 @@ from benchmarks.report.page import HtmlCell
 from benchmarks.report.render import LEFT
 
 EXPLAIN = ("explain", "Explain: why the update rule works")  # anchor and heading of its section
+EXPLAIN_PAGE = "explain.html"  # beside report.html, linked from it
 
 
 def html_cell(cell: Cell, column: str, left: bool) -> HtmlCell:
@@ -34,16 +35,16 @@ def table_html(table: Table) -> str:
 
 
 def document(tables: list[Table], plots: list[Plot], notes: list[str], title: str,
-             sources: list[str], explain: str = "") -> str:
-    """The whole page: notes first, then one section per kind of table with its figures, and
-    ``explain`` (a ready ``<section id="explain">``) last."""
+             sources: list[str], explain: bool = False) -> str:
+    """The whole page: notes first, then one section per kind of table with its figures;
+    ``explain``: link to the worked example, ``EXPLAIN_PAGE`` beside it."""
     sections = in_section_order([(t.section, table_html(t)) for t in tables]
                                 + [(p.section, page.figure_html(p)) for p in plots])
-    links = [(f"section-{s}", SECTION_TITLES.get(s, s)) for s, _ in sections]
+    links = [(f"#section-{s}", SECTION_TITLES.get(s, s)) for s, _ in sections]
     if explain:
-        links.append(EXPLAIN)
+        links.append((EXPLAIN_PAGE, f"{EXPLAIN[1]} (a page of its own)"))
     body = "\n".join([page.notes_html(notes), page.nav_html(links),
                       *(page.section_html(f"section-{s}", SECTION_TITLES.get(s, s), parts)
-                        for s, parts in sections), explain])
+                        for s, parts in sections)])
     details = f"from {', '.join(sources)}; {len(tables)} tables, {len(plots)} figures"
     return page.page(title, "updatebench report", body, details)

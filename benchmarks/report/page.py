@@ -106,9 +106,9 @@ def section_html(anchor: str, heading: str, parts: Sequence[str]) -> str:
 
 
 def nav_html(links: Sequence[tuple[str, str]]) -> str:
-    """Links to the page's sections: (anchor, text) pairs."""
-    items = "".join(f'<li><a href="#{html.escape(anchor)}">{html.escape(text)}</a></li>'
-                    for anchor, text in links)
+    """Links to the page's sections and pages beside it: (href, text) pairs."""
+    items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>'
+                    for href, text in links)
     return f"<nav><ul>{items}</ul></nav>"
 
 
