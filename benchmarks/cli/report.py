@@ -147,7 +147,7 @@ def export(options: ReportOptions, grid, out: Path) -> int:
     from benchmarks.report.contents import build
 
     chosen = options.tables or frozenset(EXPORTED)
-    tables = [t for t in build(grid) if t.section in chosen]
+    tables = build(grid, chosen)
     if options.format == "csv":
         text = formats.tidy(grid, options.marks)
     elif options.format == "latex":
