@@ -7,6 +7,7 @@ the terminal shows what report.md and report.html show. Number formatters live i
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from rich.console import Console
@@ -14,7 +15,9 @@ from rich.table import Table
 
 from impls.registry import Entry
 
-console = Console(highlight=False, soft_wrap=False, width=160)
+console = Console(highlight=False, soft_wrap=False)
+if not console.is_terminal and "COLUMNS" not in os.environ:
+    console.width = 160  # a log or a pipe: wide; a terminal (or COLUMNS): its own width
 errors = Console(stderr=True, highlight=False)
 
 
