@@ -8,6 +8,7 @@ minimum rounds of a call whose cost grows with N. Slow frameworks take longer; i
 
 from __future__ import annotations
 
+from benchmarks.cli.command import EXIT_OK
 from benchmarks.cli.progress import seconds_text
 from benchmarks.cli.sweep_check import CHECK_JOBS
 from benchmarks.measure import timing
@@ -66,6 +67,12 @@ def show(options: SweepOptions, check: bool = True, command: str = "sweep") -> N
     for line in [f"{command} --dry-run: nothing is measured or written", *plan_lines(
             options, check)]:
         print(line, flush=True)
+
+
+def run(options: SweepOptions | None, resume: str | None, check: bool) -> int:
+    """``sweep --dry-run``: a new sweep's plan, or the plan of the run ``resume`` names."""
+    show(options or stored_plan(str(resume)), check)
+    return EXIT_OK
 
 
 def stored_plan(folder: str) -> SweepOptions:

@@ -171,6 +171,9 @@ def write_report(options: ReportOptions, runs: list[Run], grid, out: Path) -> in
     from benchmarks.report.contents import build
     from benchmarks.report.render import print_tables
 
+    if not options.quiet:  # a large run's tables take a while: say so first
+        console.print(f"report of {', '.join(options.inputs)}: tables, figures, explain.html",
+                      soft_wrap=True)
     tables = build(grid)
     notes = files.report_notes(runs, grid.baseline)
     plots = []

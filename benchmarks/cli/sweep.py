@@ -22,7 +22,7 @@ from typing import Any
 
 from benchmarks.child import lifeline, start
 from benchmarks.cli import dask_options, dry_run
-from benchmarks.cli.command import EXIT_OK, load_plugins
+from benchmarks.cli.command import load_plugins
 from benchmarks.cli.plan import (
     SWEEP_FIELDS,
     add_plan_options,
@@ -95,9 +95,7 @@ def options_from(args: argparse.Namespace) -> Request:
 
 def run(request: Request) -> int:
     if request.dry_run:
-        plan = request.options or dry_run.stored_plan(str(request.resume))
-        dry_run.show(plan, request.check)
-        return EXIT_OK
+        return dry_run.run(request.options, request.resume, request.check)
     return execute(request)[0]
 
 
@@ -219,6 +217,8 @@ def execute(request: Request, summary: bool = True) -> tuple[int, Path]:
     else:
         options = request.options or quick_options()
         check_memory(options)
+        if not request.quiet:  # the probes take seconds and print nothing themselves
+            print("probing the machine: CPU, GPUs, memory bandwidth, timing floors", flush=True)
         metadata = start_metadata(options, request)
         folder = new_folder(request.out, metadata)
         held = lock(folder.path)
