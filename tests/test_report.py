@@ -17,7 +17,7 @@ from benchmarks.measure import bandwidth
 from benchmarks.report import files as report
 from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
 from benchmarks.report.canvas import COLORS, MARKERS, Canvas, Style
-from benchmarks.report.cells import SECTION_TITLES
+from benchmarks.report.cells import SECTION_TITLES, Table
 from benchmarks.report.console import show_check
 from benchmarks.report.contents import build
 from benchmarks.report.correctness import check_tables, details_below
@@ -177,6 +177,33 @@ def test_each_section_module_builds_the_tables_of_its_key():
     for key in {t.section for t in everything}:
         assert [t.slug for t in build(grid, [key])] == \
             [t.slug for t in everything if t.section == key], key
+
+
+def test_missing_points_are_said_once_per_status_and_set_of_implementations():
+    from benchmarks.report.canvas import failures_note
+
+    rows = [row(impl, "train", "synthetic", n, 10.0) for impl in ("numpy-manual", "jax-jit")
+            for n in (100, 10**6, 10**7)]
+    for r in rows:
+        if r["n"] > 100:
+            r["status"] = "skipped"
+    rows.append(row("jax-jit", "train", "synthetic", 1000, None))  # a timeout
+    assert failures_note(pd.DataFrame(rows)) == (
+        " Missing points: skipped at N=1e6, N=1e7: every implementation; "
+        "timeout at N=1e3: jax-jit.")
+
+
+def test_each_table_is_followed_by_its_figure():
+    from benchmarks.report.cells import beside_tables
+    from benchmarks.report.figures import Plot
+
+    tables = [Table("speedup", "a", ["implementation"], slug=s) for s in ("s-loss", "s-grad")]
+    plots = [Plot(s, s, "", Path(f"{s}.png"), Path(f"{s}.svg"), "speedup")
+             for s in ("s-grad", "other", "s-loss")]
+    ((section, parts),) = beside_tables(tables, plots, lambda t: f"table {t.slug}",
+                                        lambda p: f"figure {p.slug}")
+    assert section == "speedup" and parts == ["table s-loss", "figure s-loss", "table s-grad",
+                                              "figure s-grad", "figure other"]
 
 
 def test_several_runs_get_a_run_column_and_keep_their_baseline():

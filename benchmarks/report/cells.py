@@ -7,7 +7,7 @@ keeps the number behind its text, so tests check values, not formatting.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,22 @@ def in_section_order(parts: Iterable[tuple[str, str]]) -> list[tuple[str, list[s
         sections.setdefault(section, []).append(part)
     known = [s for s in SECTION_TITLES if s in sections]
     return [(s, sections[s]) for s in known + [s for s in sections if s not in SECTION_TITLES]]
+
+
+def beside_tables(tables: list[Table], plots: list[Any], table_part: Callable[[Table], str],
+                  plot_part: Callable[[Any], str]) -> list[tuple[str, list[str]]]:
+    """``in_section_order`` of the tables and figures, each table followed by the figure of
+    its slug (the speedup table, then its plot), the section's other figures after them."""
+    by_slug = {p.slug: p for p in plots}
+    pairs, used = [], set()
+    for table in tables:
+        pairs.append((table.section, table_part(table)))
+        plot = by_slug.get(table.slug)
+        if plot is not None and plot.section == table.section and plot.slug not in used:
+            pairs.append((plot.section, plot_part(plot)))
+            used.add(plot.slug)
+    pairs += [(p.section, plot_part(p)) for p in plots if p.slug not in used]
+    return in_section_order(pairs)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from benchmarks.report.cells import SECTION_TITLES, Cell, Table, in_section_order
+from benchmarks.report.cells import SECTION_TITLES, Cell, Table, beside_tables
 
 if TYPE_CHECKING:  # rich and matplotlib load when drawing, not on import
     from rich.console import Console, Group
@@ -141,10 +141,9 @@ def markdown_document(tables: list[Table], plots: list[Plot], notes: list[str], 
     ``explain``: a link to explain.html beside it."""
     import datetime as dt
 
-    sections = in_section_order(
-        [(t.section, markdown_table(t)) for t in tables]
-        + [(p.section, f"![{p.title}](plots/{p.png.name})\n\n<sub>{p.caption}</sub>\n")
-           for p in plots])
+    sections = beside_tables(
+        tables, plots, markdown_table,
+        lambda p: f"![{p.title}](plots/{p.png.name})\n\n<sub>{p.caption}</sub>\n")
     stamp = dt.datetime.now().isoformat(timespec="seconds")
     lines = [f"# {title}", "",
              f"Made by `updatebench report` on {stamp} from " + ", ".join(
