@@ -59,9 +59,12 @@ def show_check(report: dict[str, Any], where: str | None = "check.json") -> None
 
 
 def show_sweep_summary(folder, quiet: bool = False) -> None:
-    """The closing table of a sweep: median time per implementation × N, per operation."""
+    """The closing tables of a sweep: the report's summary (verdicts, headline speedups),
+    or the median times where no baseline was measured to give speedups."""
     from benchmarks.errors import UsageError
     from benchmarks.report import contents, render
+    from benchmarks.report.grid import Grid
+    from benchmarks.report.sections.summary import HEADLINE
     from benchmarks.store import runs
 
     try:
@@ -69,7 +72,10 @@ def show_sweep_summary(folder, quiet: bool = False) -> None:
     except UsageError as error:  # an interrupted run with no rows yet
         console.print(f"no measurements to show: {error}")
         return
-    render.print_tables(contents.time_tables(run), console)
+    shown = contents.build(Grid.of(run), ["summary"])
+    if not any(t.slug == HEADLINE for t in shown):
+        shown += contents.time_tables(run)
+    render.print_tables(shown, console)
     if not quiet:
         show_training(run)
 

@@ -26,8 +26,8 @@ def verdict_table(grid: Grid) -> Table | None:
     if not checks:
         return None
     multi = len(checks) > 1
-    table = Table("summary", "correctness: the check's verdicts (every number under "
-                  "Correctness below)", [*(["run"] if multi else []), "verdict", "count",
+    table = Table("summary", "correctness: the check's verdicts (every number: the "
+                  "Correctness section)", [*(["run"] if multi else []), "verdict", "count",
                                          "implementations"], slug="verdicts")
     for label, report in checks:
         entries = [e for e in report.get("implementations", []) if isinstance(e, dict)]
