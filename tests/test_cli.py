@@ -188,4 +188,5 @@ def test_main_calls_sweep_and_report_without_parsing_again(monkeypatch, tmp_path
     assert request.options.quick and request.check and request.resume is None
     shown = calls["report"]
     assert isinstance(shown, report.ReportOptions) and shown.inputs == (str(tmp_path),)
-    assert shown.tables == {"check", "time", "speedup", "ratio"} and not shown.no_plots
+    # the summary in the terminal (verdicts, headline speedups), every table in the files
+    assert shown.tables is None and not shown.full and not shown.no_plots

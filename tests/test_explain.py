@@ -142,11 +142,13 @@ def test_non_finite_numbers_become_null():
         {"a": [1.0, None, None], "b": [None]}
 
 
-def test_report_section_is_self_contained_html(tmp_path):
-    from benchmarks.explain.html import report_section
+def test_report_page_is_self_contained_html(tmp_path):
+    from benchmarks.explain.html import report_page
 
-    section = report_section(five_point(), tmp_path, ["numpy-manual"])
-    assert section.startswith('<section id="explain">') and section.endswith("</section>")
+    page = report_page(five_point(), tmp_path, ["numpy-manual"], "report.html")
+    assert '<a href="report.html">' in page  # back to the report it sits beside
+    section = page[page.index('<section id="explain">'):]
+    section = section[:section.index("</section>") + len("</section>")]
     assert section.count("<svg") == 5 and section.count("<table>") == 6
     assert "<strong>-0.0165992</strong>" in section  # the chain rule's sum, ∂L/∂w at θ0
     assert "[bold]" not in section and "[/]" not in section

@@ -75,6 +75,7 @@ def test_a_signal_in_the_correctness_step_is_interrupted_and_resume_checks(tmp_p
                               "--out", str(out)], cwd=ROOT, env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert sweep.stdout is not None
+    assert sweep.stdout.readline().startswith("probing the machine")  # said before the probes
     assert sweep.stdout.readline().startswith("checking")  # the check has begun: it stalls
     time.sleep(1)
     family = descendants(sweep.pid)

@@ -9,6 +9,7 @@ figure is caught as it is saved, then measured with matplotlib's renderer.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -27,9 +28,21 @@ from benchmarks.store.runs import Run, read_all
 from impls.problem import FIVE_POINT_STEPS, five_point
 from tests.report_helpers import copy_run, row
 
-REFERENCE = Path(__file__).resolve().parents[1] / "results" / "reference"
+RESULTS = Path(__file__).resolve().parents[1] / "results"
+REFERENCE = RESULTS / "reference"
 RUNS = ("20261126-173411-vm", "20261126-144025-vm")
 THREE = ("numpy-manual", "jax-jit", "finite-diff")
+# the committed runs each case draws from, and the kinds of figure (slug prefix) it must draw:
+# together every kind the report's sections save (a test holds this against their source)
+CASES = {
+    "reference": ([REFERENCE / RUNS[0]], {"time", "speedup", "ratio", "gbs", "training-loss",
+                                          "taylor"}),
+    "three implementations": ([REFERENCE / RUNS[0]], {"time", "speedup", "ratio"}),
+    "two runs": ([REFERENCE / r for r in RUNS], {"time", "speedup", "ratio"}),
+    "several d": ([RESULTS / "reference-d" / "20261125-145700-vm"], {"time-vs-d"}),
+    "workers": (sorted((RESULTS / "reference-dask").glob("sweep-workers*/*-vm")), {"parallel"}),
+    "gpu": ([RESULTS / "reference-gpu" / "20261126-161139-vm"], {"time", "speedup"}),
+}
 
 
 def outside_legends(fig: Figure) -> list[str]:
@@ -57,9 +70,25 @@ def saved(monkeypatch) -> list[Figure]:
     return seen
 
 
-def reference_runs(tmp_path: Path, names: tuple[str, ...]) -> list:
+def reference_runs(tmp_path: Path, folders: list[Path]) -> list:
     """The committed runs, read from copies (reading may rewrite a run's export)."""
-    return read_all([str(copy_run(REFERENCE / name, tmp_path / name)) for name in names])
+    return read_all([str(copy_run(folder, tmp_path / f"{i}-{folder.name}"))
+                     for i, folder in enumerate(folders)])
+
+
+def kind(slug: str) -> str:
+    """A figure's kind: its slug without the operation, steps, d and dtype."""
+    return re.sub(r"(-(loss|value_and_grad|step|train))?(-\d+)?(-d\d+)?-(float\d+)$", "", slug)
+
+
+def test_the_cases_draw_every_kind_of_figure_the_report_saves():
+    sections = Path(__file__).resolve().parents[1] / "benchmarks" / "report" / "sections"
+    prefixes = [m for f in sections.glob("*.py")
+                for m in re.findall(r'canvas\.save\(fig, f?"([^"{]*)', f.read_text())]
+    # "ratio-d{d}-…" is ratio, "time-vs-d-{op}-…" is time-vs-d
+    saved = {p[:-2] if p.endswith("-d") else p.rstrip("-") for p in prefixes}
+    assert saved >= {"time", "time-vs-d", "speedup", "taylor", "parallel"}
+    assert set().union(*(kinds for _, kinds in CASES.values())) == saved
 
 
 def report_figures(runs: list, folder: Path) -> list:
@@ -79,19 +108,26 @@ def test_the_check_finds_a_legend_wider_than_its_figure():
     assert outside_legends(fitted) == []
 
 
-@pytest.mark.parametrize("case", ["reference", "three implementations", "two runs"])
+@pytest.mark.parametrize("case", list(CASES))
 def test_every_report_legend_lies_inside_its_figure(case, saved, tmp_path):
-    runs = reference_runs(tmp_path, RUNS if case == "two runs" else RUNS[:1])
+    folders, kinds = CASES[case]
+    runs = reference_runs(tmp_path, folders)
     if case != "reference":  # step's and train's figures have the same legends: left out
         for run in runs:
             keep = run.frame["op"].isin(("loss", "value_and_grad"))
             if case == "three implementations":
                 keep &= run.frame["impl"].isin(THREE)
+            elif case == "gpu":  # its devices side by side; a few names are enough
+                keep &= run.frame["impl"].isin((*THREE, "torch-autograd"))
             run.frame = run.frame[keep]
     plots = report_figures(runs, tmp_path / "plots")
-    assert len(plots) >= 9 and len(saved) == len(plots)
+    assert {kind(p.slug) for p in plots} >= kinds and len(saved) == len(plots)
     clipped = {plot.slug: outside_legends(fig) for plot, fig in zip(plots, saved, strict=True)}
     assert not {slug: labels for slug, labels in clipped.items() if labels}
+    # and in the real runs too, no line runs from the five-point problem into the curve
+    over_n = [(p, fig) for p, fig in zip(plots, saved, strict=True)
+              if fig.axes[0].get_xlabel().startswith("N, points")]
+    assert not [p.slug for p, fig in over_n if through_five_point(fig)[0]]
 
 
 def test_every_explain_legend_lies_inside_its_figure(saved, tmp_path):

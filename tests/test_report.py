@@ -17,7 +17,7 @@ from benchmarks.measure import bandwidth
 from benchmarks.report import files as report
 from benchmarks.report.analysis import crossover, crossovers, gradient_ratios, speedups
 from benchmarks.report.canvas import COLORS, MARKERS, Canvas, Style
-from benchmarks.report.cells import SECTION_TITLES
+from benchmarks.report.cells import SECTION_TITLES, Table
 from benchmarks.report.console import show_check
 from benchmarks.report.contents import build
 from benchmarks.report.correctness import check_tables, details_below
@@ -139,8 +139,8 @@ def test_tables_show_hand_computed_cells():
     assert tables["time-value_and_grad-0-d1-float64"].cell("finite-diff", "N=1e4").text == \
         "timeout"
     speed = tables["speedup-loss-0-d1-float64"]
-    assert speed.cell("jax-jit", "N=1e3").text == "1.25×"
-    assert speed.cell("jax-jit", "N=1e4").text == "2.5×"
+    assert speed.cell("jax-jit", "N=1e3").text == "1.25"
+    assert speed.cell("jax-jit", "N=1e4").text == "2.5"
     ratio = tables["ratio-d1-float64"]
     assert ratio.cell("numpy-manual", "N=1e3").text == "3"
     assert ratio.cell("finite-diff", "expected").text == "1+2(d+1) = 5"
@@ -168,6 +168,44 @@ def test_tables_come_section_by_section_with_several_d():
     assert [r[0].text for r in cross.rows] == ["jax-jit", "finite-diff", "torch-autograd"]
 
 
+def test_each_section_module_builds_the_tables_of_its_key():
+    """contents.ORDER and cells.SECTIONS side by side: build(grid, [key]) is that key's."""
+    frame = known_frame()
+    wide = frame[frame["problem"] == "synthetic"].assign(d=8)
+    grid = Grid.of([fake_run(pd.concat([frame, wide]))])
+    everything = build(grid)
+    for key in {t.section for t in everything}:
+        assert [t.slug for t in build(grid, [key])] == \
+            [t.slug for t in everything if t.section == key], key
+
+
+def test_missing_points_are_said_once_per_status_and_set_of_implementations():
+    from benchmarks.report.canvas import failures_note
+
+    rows = [row(impl, "train", "synthetic", n, 10.0) for impl in ("numpy-manual", "jax-jit")
+            for n in (100, 10**6, 10**7)]
+    for r in rows:
+        if r["n"] > 100:
+            r["status"] = "skipped"
+    rows.append(row("jax-jit", "train", "synthetic", 1000, None))  # a timeout
+    assert failures_note(pd.DataFrame(rows)) == (
+        " Missing points: skipped at N=1e6, N=1e7: every implementation; "
+        "timeout at N=1e3: jax-jit.")
+
+
+def test_each_table_is_followed_by_its_figure():
+    from benchmarks.report.cells import beside_tables
+    from benchmarks.report.figures import Plot
+
+    tables = [Table("speedup", "a", ["implementation"], slug=s) for s in ("s-loss", "s-grad")]
+    plots = [Plot(s, s, "", Path(f"{s}.png"), Path(f"{s}.svg"), "speedup")
+             for s in ("s-grad", "other", "s-loss")]
+    ((section, parts),) = beside_tables(tables, plots, lambda t: f"table {t.slug}",
+                                        lambda p: f"figure {p.slug}")
+    assert section == "speedup" and parts == ["table s-loss", "figure s-loss", "table s-grad",
+                                              "figure s-grad", "figure other"]
+
+
 def test_several_runs_get_a_run_column_and_keep_their_baseline():
     cpu = known_frame()
     gpu = known_frame()
@@ -178,8 +216,8 @@ def test_several_runs_get_a_run_column_and_keep_their_baseline():
     speed = tables["speedup-loss-0-d1-float64"]
     assert "run" in speed.columns
     # the GPU run has no numpy-manual: it borrows the CPU run's
-    assert speed.cell("jax-jit", "N=1e3", run="gpu-box/cuda").text == "2.5×"
-    assert speed.cell("jax-jit", "N=1e3", run="cpu-box/cpu").text == "1.25×"
+    assert speed.cell("jax-jit", "N=1e3", run="gpu-box/cuda").text == "2.5"
+    assert speed.cell("jax-jit", "N=1e3", run="cpu-box/cpu").text == "1.25"
 
 
 def test_every_implementation_keeps_its_own_colour_and_marker():
@@ -247,10 +285,29 @@ def test_report_writes_markdown_html_and_plots(reported):
 
 def test_html_report_is_self_contained(reported):
     page = (reported / "report.html").read_text()
-    assert not re.search(r"""(src|href)\s*=\s*["'](?!#)""", page)  # nothing fetched
+    # nothing fetched: links go to the page's sections and to explain.html beside it
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!#|explain\.html")""", page)
+    assert 'href="explain.html"' in page and "[explain.html](explain.html)" in \
+        (reported / "report.md").read_text()
     assert "@import" not in page and "url(http" not in page
-    assert page.count("<svg") == len(list((reported / "plots").rglob("*.svg")))
+    assert page.count("<svg") == len(list((reported / "plots").glob("*.svg")))
     assert page.count("<style>") == 1 and f"<style>{STYLESHEET}</style>" in page
+    explained = (reported / "explain.html").read_text()  # its own page, linked back
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!#|report\.html")""", explained)
+    assert explained.count("<svg") == len(list((reported / "plots" / "explain").glob("*.svg")))
+    assert '<section id="explain">' in explained and '<section id="explain">' not in page
+
+
+def test_the_report_leads_with_the_answer(reported):
+    """Summary (verdicts, headline speedups) first, speedups before times, the check's
+    details and the machine last."""
+    markdown = (reported / "report.md").read_text()
+    headings = re.findall(r"^## (.+)$", markdown, flags=re.M)
+    assert headings[:3] == ["Summary", "Speedup", "Time per call"]
+    assert headings[-2:] == ["Correctness", "Runs"]
+    summary = markdown.split("## Speedup")[0]
+    assert "| pass |" in summary and "headline: the fastest two" in summary
+    assert re.search(r"\| \d[\d.]* \[\d[\d.]*, \d[\d.]*\] \|", summary)  # an interval
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium "
@@ -259,10 +316,10 @@ def test_html_report_loads_in_chromium_without_errors(reported, tmp_path):
     dom, log = chromium(reported / "report.html", tmp_path / "profile")
     tables = (reported / "report.md").read_text().count("\n|:---")
     figures = len(list((reported / "plots").glob("*.svg")))
-    runs_part, _, explain = dom.partition('<section id="explain">')
-    assert runs_part.count("<table") == tables > 10
-    assert len(re.findall(r"<figure[^>]*><svg", runs_part)) == figures == 9
-    # the Explain section: its tables, and one inline figure per SVG drawn for it
+    assert dom.count("<table") == tables > 10
+    assert len(re.findall(r"<figure[^>]*><svg", dom)) == figures == 9
+    # explain.html: its tables, and one inline figure per SVG drawn for it
+    explain, _ = chromium(reported / "explain.html", tmp_path / "profile-explain")
     explained = len(list((reported / "plots" / "explain").glob("*.svg")))
     assert explain.count("<table") >= 5
     assert len(re.findall(r"<figure[^>]*><svg", explain)) == explained == 5

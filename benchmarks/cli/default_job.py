@@ -7,14 +7,13 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 
-from benchmarks.cli import dask_options, report, sweep
+from benchmarks.cli import dask_options, dry_run, report, sweep
 from benchmarks.cli.command import EXIT_FAILED, EXIT_OK, load_plugins
 from benchmarks.cli.plan import quick_options
 from benchmarks.cli.sweep_check import check_passed
 
 NAME = "main"
 HELP = "Run the default job: a quick sweep with its correctness check, then its report."
-TERMINAL_TABLES = frozenset({"check", "time", "speedup", "ratio"})
 
 
 @dataclass(frozen=True)
@@ -22,27 +21,35 @@ class MainOptions:
     out: str = "results"
     plugins: tuple[str, ...] = ()
     dask: dask_options.DaskOptions = field(default_factory=dask_options.DaskOptions)
+    dry_run: bool = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="results", metavar="DIR",
                         help="Make the sweep's run folder in this folder (default results).")
+    parser.add_argument("--dry-run", action="store_true", help="Print the plan, the number "
+                        "of configurations and an estimated time; measure nothing.")
     dask_options.add_arguments(parser)
 
 
 def options_from(namespace: argparse.Namespace) -> MainOptions:
     return MainOptions(out=namespace.out, plugins=load_plugins(namespace.plugin),
-                       dask=dask_options.from_namespace(namespace))
+                       dask=dask_options.from_namespace(namespace), dry_run=namespace.dry_run)
 
 
 def run(options: MainOptions) -> int:
     """The sweep's exit status if it failed, else the worse of the report's and the check's."""
+    if options.dry_run:
+        dry_run.show(quick_options(), True, "main")
+        print("then: the run's report (a summary here; report.md, report.html and "
+              "explain.html in the run folder)")
+        return EXIT_OK
     request = sweep.Request(options=quick_options(), out=options.out, plugins=options.plugins,
                             dask=options.dask)
     code, folder = sweep.execute(request, summary=False)
     if code != EXIT_OK:
         return code
-    shown = report.run(report.ReportOptions(inputs=(str(folder),), tables=TERMINAL_TABLES))
+    shown = report.run(report.ReportOptions(inputs=(str(folder),)))
     passed = check_passed(folder)
     if not passed:
         print("updatebench: some implementation failed the check (see the table above)",

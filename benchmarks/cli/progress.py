@@ -30,6 +30,9 @@ class Progress:
     def start(self, units: int) -> None:
         self.total, self.started = units, time.perf_counter()
         console = self.console
+        if not self.quiet:  # the first group's result waits for every worker to start
+            print(f"measuring: {units} configuration × process units; starting the worker "
+                  "processes (each imports its framework)", flush=True)
         if not self.quiet and console.is_terminal:
             from rich.progress import (
                 BarColumn,

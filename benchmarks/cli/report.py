@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from benchmarks.cli.command import EXIT_OK, load_plugins
 from benchmarks.errors import UsageError
-from benchmarks.report.cells import SECTIONS
+from benchmarks.report.cells import EXPORT_FILES, EXPORTED, SECTIONS
 from impls.builtins import BASELINE
 
 if TYPE_CHECKING:  # annotations only: the parser must not import pandas
@@ -30,9 +30,12 @@ class ReportOptions:
     out: str | None = None
     baseline: str | None = None  # None: BASELINE, and no error if it was not measured
     probe_bandwidth: bool = False
-    tables: frozenset[str] | None = None  # the sections shown in the terminal; None: all
+    tables: frozenset[str] | None = None  # the sections shown or exported; None: the default
     no_plots: bool = False
     quiet: bool = False
+    full: bool = False  # every table in the terminal, not the summary
+    format: str | None = None  # export only: latex, csv or md (export.FORMATS)
+    marks: bool = True  # keep the noise and out-of-band marks in an export
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,8 +51,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Measure this machine's memory bandwidth now, for runs made here "
                         "whose metadata lacks it.")
     parser.add_argument("--tables", metavar="LIST",
-                        help="Show these sections in the terminal, comma-separated, among "
-                        f"{', '.join(SECTIONS)} (default all; the files always have all).")
+                        help="Show (or with --format export) these sections, comma-separated, "
+                        f"among {', '.join(SECTIONS)} (default: the summary in the terminal, "
+                        f"{', '.join(EXPORTED)} in an export; report.md and report.html "
+                        "always have all).")
+    parser.add_argument("--full", action="store_true",
+                        help="Print every table in the terminal, not the summary.")
+    parser.add_argument("--format", choices=tuple(EXPORT_FILES),
+                        help="Write only the summary tables in this format (latex: booktabs "
+                        "tabulars, csv: one tidy row per implementation and configuration, "
+                        "md: pipe tables) as summary.tex, .csv or .md in the output folder.")
+    parser.add_argument("--no-marks", action="store_true",
+                        help="Leave the noise (!) and out-of-band marks out of an export.")
     parser.add_argument("--no-plots", action="store_true", help="Skip the figures (faster).")
     parser.add_argument("--quiet", action="store_true", help="Print no tables in the terminal.")
 
@@ -70,7 +83,9 @@ def options_from(namespace: argparse.Namespace) -> ReportOptions:
     return ReportOptions(inputs=tuple(namespace.inputs), out=namespace.out,
                          baseline=namespace.baseline, probe_bandwidth=namespace.probe_bandwidth,
                          tables=terminal_sections(namespace.tables),
-                         no_plots=namespace.no_plots, quiet=namespace.quiet)
+                         no_plots=namespace.no_plots, quiet=namespace.quiet,
+                         full=namespace.full, format=namespace.format,
+                         marks=not namespace.no_marks)
 
 
 def apply_probe(runs: list[Run]) -> None:
@@ -95,23 +110,19 @@ def apply_probe(runs: list[Run]) -> None:
                              f"and --probe-bandwidth measures only this host ({here})")
 
 
-def explain_section(folder: Path) -> str:
+def explain_page(folder: Path) -> str:
     """The update rule worked out on the five-point problem (``updatebench explain``'s figures
-    and tables) for the HTML report; NumPy only, so it adds a second or two, not a framework."""
-    from benchmarks.explain.html import report_section
+    and tables), the report's explain.html; NumPy only, so it adds a second or two."""
+    from benchmarks.explain.html import report_page
+    from benchmarks.report.files import PLOTS, REPORT_HTML
     from impls.problem import five_point
 
-    return report_section(five_point(), folder / "explain", ["numpy-manual"])
+    return report_page(five_point(), folder / PLOTS / "explain", ["numpy-manual"], REPORT_HTML)
 
 
 def run(options: ReportOptions) -> int:
-    from rich.markup import escape
-
     from benchmarks.report import files
-    from benchmarks.report.console import console, errors
-    from benchmarks.report.contents import build
     from benchmarks.report.grid import Grid
-    from benchmarks.report.render import print_tables
     from benchmarks.store.runs import read_all
 
     runs = read_all(list(options.inputs))
@@ -124,21 +135,64 @@ def run(options: ReportOptions) -> int:
         apply_probe(runs)
     out = files.writable(files.output_folder(options.out, runs))
     grid = Grid.of(runs, baseline=baseline)
+    if options.format:
+        return export(options, grid, out)
+    return write_report(options, runs, grid, out)
+
+
+def export(options: ReportOptions, grid, out: Path) -> int:
+    """``--format``: the summary tables alone, in one file; nothing else is written."""
+    from benchmarks.report import export as formats
+    from benchmarks.report.console import console
+    from benchmarks.report.contents import build
+
+    chosen = options.tables or frozenset(EXPORTED)
+    tables = build(grid, chosen)
+    if options.format == "csv":
+        text = formats.tidy(grid, options.marks)
+    elif options.format == "latex":
+        text = formats.latex(tables, options.marks)
+    else:
+        text = formats.markdown(tables, options.marks)
+    path = out / EXPORT_FILES[str(options.format)]
+    path.write_text(text, encoding="utf-8")
+    console.print(f"wrote {path}" + ("" if options.format == "csv" else
+                                     f" ({len(tables)} tables)"), soft_wrap=True)
+    return EXIT_OK
+
+
+def write_report(options: ReportOptions, runs: list[Run], grid, out: Path) -> int:
+    """report.md, report.html, plots/ and explain.html; the summary (or the tables asked
+    for) in the terminal, then the notes and where the files are."""
+    from rich.markup import escape
+
+    from benchmarks.report import files
+    from benchmarks.report.console import console, errors
+    from benchmarks.report.contents import build
+    from benchmarks.report.render import print_tables
+
+    if not options.quiet:  # a large run's tables take a while: say so first
+        console.print(f"report of {', '.join(options.inputs)}: tables, figures, explain.html",
+                      soft_wrap=True)
     tables = build(grid)
-    notes = files.report_notes(runs, baseline)
+    notes = files.report_notes(runs, grid.baseline)
     plots = []
     if not options.no_plots:
         with console.status("drawing figures"):
             plots = files.draw_figures(grid, out / files.PLOTS)
-    explain = explain_section(out / files.PLOTS) if plots else ""
+    explain = explain_page(out) if plots else ""
     files.write_files(out, runs, tables, plots, notes, explain)
     if not options.quiet:
-        print_tables([t for t in tables if options.tables is None or t.section in options.tables],
-                     console)
+        shown = options.tables or (frozenset(SECTIONS) if options.full
+                                   else frozenset({"summary"}))
+        print_tables([t for t in tables if t.section in shown], console)
     console.file.flush()  # the notes on stderr come after the tables, not inside them
     for note in notes:
         errors.print(f"[bold yellow]note:[/] {escape(note)}", soft_wrap=True)
     console.print(f"wrote {out / files.REPORT_MD}, {out / files.REPORT_HTML}"
-                  + (f" and {len(plots)} figures in {out / files.PLOTS}" if plots else ""),
-                  soft_wrap=True)
+                  + (f", {out / 'explain.html'} and {len(plots)} figures in "
+                     f"{out / files.PLOTS}" if plots else ""), soft_wrap=True)
+    if not (options.quiet or options.full or options.tables):
+        console.print("every table: add --full (or --tables LIST); for a paper: "
+                      "--format latex|csv|md", soft_wrap=True)
     return EXIT_OK

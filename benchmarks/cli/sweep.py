@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.child import lifeline, start
-from benchmarks.cli import dask_options
+from benchmarks.cli import dask_options, dry_run
 from benchmarks.cli.command import load_plugins
 from benchmarks.cli.plan import (
     SWEEP_FIELDS,
@@ -61,6 +61,7 @@ class Request:
     plugins: tuple[str, ...] = ()
     problem: dict[str, Any] = field(default_factory=dict)  # a data file's description
     dask: dask_options.DaskOptions = field(default_factory=dask_options.DaskOptions)
+    dry_run: bool = False  # print the plan and an estimate, measure nothing
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +70,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Make the run folder in this folder (default results).")
     parser.add_argument("--resume", metavar="RUN_DIR", help="Finish an interrupted run.")
     parser.add_argument("--quiet", action="store_true", help="Print no progress.")
+    parser.add_argument("--dry-run", action="store_true", help="Print the plan, the number "
+                        "of configurations and an estimated time; measure nothing.")
     parser.add_argument("--no-check", action="store_true",
                         help="Skip the five-point correctness check stored as check.json.")
     add_data_options(parser)
@@ -87,10 +90,12 @@ def options_from(args: argparse.Namespace) -> Request:
         plan = plan_options(**given, spec=spec, described=described)
     return Request(options=plan, out=args.out, resume=args.resume, given=given,
                    quiet=args.quiet, check=not args.no_check, plugins=plugins,
-                   problem=described, dask=dask)
+                   problem=described, dask=dask, dry_run=args.dry_run)
 
 
 def run(request: Request) -> int:
+    if request.dry_run:
+        return dry_run.run(request.options, request.resume, request.check)
     return execute(request)[0]
 
 
@@ -212,6 +217,8 @@ def execute(request: Request, summary: bool = True) -> tuple[int, Path]:
     else:
         options = request.options or quick_options()
         check_memory(options)
+        if not request.quiet:  # the probes take seconds and print nothing themselves
+            print("probing the machine: CPU, GPUs, memory bandwidth, timing floors", flush=True)
         metadata = start_metadata(options, request)
         folder = new_folder(request.out, metadata)
         held = lock(folder.path)

@@ -66,17 +66,20 @@ def explain_section(e: Explanation, drawn: list[Plot]) -> str:
     return page.section_html(*EXPLAIN, parts)
 
 
-def standalone_page(e: Explanation, drawn: list[Plot]) -> str:
+def standalone_page(e: Explanation, drawn: list[Plot], back: str = "") -> str:
+    """explain.html; ``back``: the report it sits beside, linked at the top."""
     theta = ", ".join(f"{v:.4g}" for v in np.asarray(e.theta)[:6])
-    body = f"<p>At θ = ({html.escape(theta)}).</p>\n{explain_section(e, drawn)}"
+    link = (f'<p><a href="{html.escape(back)}">← back to the report</a></p>\n' if back
+            else "")
+    body = f"{link}<p>At θ = ({html.escape(theta)}).</p>\n{explain_section(e, drawn)}"
     return page.page(f"updatebench explain: {e.problem.name}", "updatebench explain", body)
 
 
-def report_section(problem: Problem, folder: Path, names: list[str]) -> str:
-    """What the HTML report calls for its "Explain" section: works ``problem`` out, draws the
-    figures into ``folder`` and returns the section's HTML (SVG inlined)."""
+def report_page(problem: Problem, folder: Path, names: list[str], back: str) -> str:
+    """The report's explain.html: works ``problem`` out, draws the figures into ``folder``
+    and returns the page (SVG inlined), linked back to the report ``back``."""
     from benchmarks.explain.figures_descent import all_figures
     from benchmarks.explain.worked import explain
 
     e = explain(problem, names, steps=FIVE_POINT_STEPS)
-    return explain_section(e, all_figures(e, folder))
+    return standalone_page(e, all_figures(e, folder), back)

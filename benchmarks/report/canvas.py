@@ -82,11 +82,20 @@ def x_note(data: pd.DataFrame) -> str:
 
 
 def failures_note(data: pd.DataFrame) -> str:
+    """The points not drawn, one clause per status and set of implementations: "skipped at
+    N=1e6, N=1e7: every implementation", not a clause per implementation and size."""
     failed = data[data["status"] != "ok"]
     if failed.empty:
         return ""
-    parts = sorted({f"{i} {s} at {size_text(p, int(n))}" for i, s, p, n in
-                    failed[["impl", "status", "problem", "n"]].itertuples(index=False)})
+    everyone = set(data["impl"])
+    by_size = failed.groupby(["status", "problem", "n"], sort=False)["impl"].agg(frozenset)
+    clauses: dict[tuple[str, frozenset], list[str]] = {}
+    for (status, problem, n), impls in sorted(by_size.items(), key=lambda kv: (
+            kv[0][0], kv[0][1] != "five-point", kv[0][2])):
+        clauses.setdefault((str(status), impls), []).append(size_text(problem, int(n)))
+    parts = [f"{status} at {', '.join(sizes)}: " + ("every implementation" if impls >= everyone
+                                                   else ", ".join(sorted(impls)))
+             for (status, impls), sizes in clauses.items()]
     return " Missing points: " + "; ".join(parts) + "."
 
 

@@ -7,30 +7,34 @@ keeps the number behind its text, so tests check values, not formatting.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.report.format import number
 
 # the report's sections in the order they appear, with their headings
+# (the answer first: verdict and headline speedups, then the timings, the machine last)
 SECTION_TITLES = {
-    "runs": "Runs",
-    "check": "Correctness",
-    "time": "Time per call",
+    "summary": "Summary",
     "speedup": "Speedup",
-    "ratio": "Gradient cost",
+    "time": "Time per call",
     "crossover": "Crossover sizes",
-    "compile": "Compile and first call",
-    "memory": "Peak memory",
-    "throughput": "Throughput",
     "scaling": "Growth with the parameter count d",
+    "ratio": "Gradient cost",
+    "memory": "Peak memory",
+    "compile": "Compile and first call",
+    "throughput": "Throughput",
     "parallel": "Workers and devices",
-    "training": "Training runs",
     "threads": "Threads that cost time",
+    "training": "Training runs",
+    "check": "Correctness",
+    "runs": "Runs",
     "compare": "Comparison",
 }
 SECTIONS = tuple(s for s in SECTION_TITLES if s != "compare")  # what `report --tables` offers
+EXPORTED = ("summary", "speedup", "time")  # what `report --format` writes without --tables
+EXPORT_FILES = {"latex": "summary.tex", "csv": "summary.csv", "md": "summary.md"}  # --format
 
 
 def in_section_order(parts: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]]:
@@ -43,12 +47,33 @@ def in_section_order(parts: Iterable[tuple[str, str]]) -> list[tuple[str, list[s
     return [(s, sections[s]) for s in known + [s for s in sections if s not in SECTION_TITLES]]
 
 
+def beside_tables(tables: list[Table], plots: list[Any], table_part: Callable[[Table], str],
+                  plot_part: Callable[[Any], str]) -> list[tuple[str, list[str]]]:
+    """``in_section_order`` of the tables and figures, each table followed by the figure of
+    its slug (the speedup table, then its plot), the section's other figures after them."""
+    by_slug = {p.slug: p for p in plots}
+    pairs, used = [], set()
+    for table in tables:
+        pairs.append((table.section, table_part(table)))
+        plot = by_slug.get(table.slug)
+        if plot is not None and plot.section == table.section and plot.slug not in used:
+            pairs.append((plot.section, plot_part(plot)))
+            used.add(plot.slug)
+    pairs += [(p.section, plot_part(p)) for p in plots if p.slug not in used]
+    return in_section_order(pairs)
+
+
 @dataclass
 class Cell:
     text: str
     value: float | None = None  # the number behind the text, for tests and sorting
     kind: str = ""  # "", status, noisy, good, warn, bad, muted, pass, fail
     tip: str = ""  # details (HTML title attribute)
+    mark: str = ""  # the mark that ends ``text`` (noisy "!", out of band "↑"), or ""
+
+    def unmarked(self) -> str:
+        """The text without its mark, for exports that leave the marks out."""
+        return self.text[:-len(self.mark)].rstrip() if self.mark else self.text
 
 
 @dataclass
@@ -90,4 +115,4 @@ def time_cell(row: Any, scale: float) -> Cell:
     tip = (f"median {median:.4g} s, IQR {iqr:.3g} s ({100 * iqr / median:.1f}%), "
            f"{'?' if _missing(rounds) else int(rounds)} rounds")
     return Cell(number(median / scale) + (" !" if noisy else ""), median,
-                "noisy" if noisy else "", tip)
+                "noisy" if noisy else "", tip, "!" if noisy else "")

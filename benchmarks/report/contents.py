@@ -6,12 +6,13 @@ sections themselves live in ``report.sections``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from benchmarks.report.canvas import Canvas
-from benchmarks.report.cells import Table
+from benchmarks.report.cells import SECTIONS, Table
 from benchmarks.report.figures import Plot
 from benchmarks.report.grid import Grid
 from benchmarks.report.sections import (
@@ -22,6 +23,7 @@ from benchmarks.report.sections import (
     ratio,
     scaling,
     speedup,
+    summary,
     threads,
     throughput,
     times,
@@ -32,14 +34,17 @@ from benchmarks.report.sections import runs as runs_section
 from benchmarks.store.runs import Run
 from impls.builtins import BASELINE
 
-# in the order of cells.SECTION_TITLES
-ORDER = (runs_section, check, times, speedup, ratio, crossover_section, compiling, memory,
-         throughput, scaling, parallel, training, threads)
+# in the order of cells.SECTION_TITLES: SECTIONS[i] is the key of ORDER[i]'s tables
+ORDER = (summary, speedup, times, crossover_section, scaling, ratio, memory, compiling,
+         throughput, parallel, threads, training, check, runs_section)
 
 
-def build(grid: Grid) -> list[Table]:
-    """Every table with at least one row, section by section."""
-    return [t for section in ORDER for t in section.tables(grid) if t.rows]
+def build(grid: Grid, sections: Iterable[str] | None = None) -> list[Table]:
+    """Every table with at least one row (of ``sections`` only, if given), section by
+    section; a section left out costs nothing."""
+    chosen = None if sections is None else set(sections)
+    return [t for key, section in zip(SECTIONS, ORDER, strict=True)
+            if chosen is None or key in chosen for t in section.tables(grid) if t.rows]
 
 
 def draw(grid: Grid, folder: Path) -> list[Plot]:

@@ -126,7 +126,7 @@ def agreement_table(report: dict[str, Any], label: str = "", index: int = 0) -> 
             value = _number(row[j]) if j < len(row) else None
             good = oks[j] if j < len(oks) else True
             cells.append(Cell(sci(value) + ("" if good else "*"), value,
-                              "" if good else "bad"))
+                              "" if good else "bad", mark="" if good else "*"))
         table.rows.append([Cell(name), *cells])
     return table
 

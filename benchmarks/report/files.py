@@ -75,14 +75,19 @@ def draw_figures(grid: Grid, folder: Path) -> list[Plot]:
 
 def write_files(out: Path, runs: list[Run], tables: list[Table], plots: list[Plot],
                 notes: list[str], explain: str = "") -> None:
-    """report.md and report.html: the same tables, notes and figures; ``explain`` is an HTML
-    section the page adds after them."""
+    """report.md and report.html: the same tables, notes and figures; ``explain`` is the
+    page written as explain.html beside them, linked from both ("": none, and no link)."""
     from benchmarks.report import html_report, render
 
+    page = out / html_report.EXPLAIN_PAGE
+    if explain:
+        page.write_text(explain, encoding="utf-8")
+    elif page.is_file():  # no stale page from an earlier report
+        page.unlink()
     hosts = list(dict.fromkeys(r.label for r in runs))
     title = f"updatebench report: {', '.join(hosts)}"
     sources = [str(r.path) for r in runs]
-    (out / REPORT_MD).write_text(render.markdown_document(tables, plots, notes, title, sources),
-                                 encoding="utf-8")
+    (out / REPORT_MD).write_text(render.markdown_document(tables, plots, notes, title, sources,
+                                                          bool(explain)), encoding="utf-8")
     (out / REPORT_HTML).write_text(html_report.document(tables, plots, notes, title, sources,
-                                                        explain), encoding="utf-8")
+                                                        bool(explain)), encoding="utf-8")

@@ -7,23 +7,30 @@ The page itself (stylesheet, frame, inline figures) is ``report.page``'s, shared
 from __future__ import annotations
 
 import html
+import re
 
 from benchmarks.report import page
-from benchmarks.report.cells import SECTION_TITLES, Cell, Table, in_section_order
+from benchmarks.report.cells import SECTION_TITLES, Cell, Table, beside_tables
 from benchmarks.report.figures import Plot
 from benchmarks.report.page import HtmlCell
-from benchmarks.report.render import LEFT
+from benchmarks.report.render import LEFT, WRAP
+
+INTERVAL = re.compile(r"(\S+) (\[[^\]]+\])")  # "1.66 [1.65, 1.67]": the interval below
 
 EXPLAIN = ("explain", "Explain: why the update rule works")  # anchor and heading of its section
+EXPLAIN_PAGE = "explain.html"  # beside report.html, linked from it
 
 
 def html_cell(cell: Cell, column: str, left: bool) -> HtmlCell:
     classes = [cell.kind] if cell.kind else []
     if not left and column not in LEFT:
         classes.append("num")
-    if column in ("failures", "details", "notes") or (left and len(cell.text) > 60):
+    if column in WRAP or (left and len(cell.text) > 60):
         classes.append("wrap")
-    return HtmlCell(html.escape(cell.text), tuple(classes), cell.tip)
+    interval = INTERVAL.fullmatch(cell.text)
+    markup = (f'{html.escape(interval[1])}<span class="ci">{html.escape(interval[2])}</span>'
+              if interval else html.escape(cell.text))
+    return HtmlCell(markup, tuple(classes), cell.tip)
 
 
 def table_html(table: Table) -> str:
@@ -34,16 +41,15 @@ def table_html(table: Table) -> str:
 
 
 def document(tables: list[Table], plots: list[Plot], notes: list[str], title: str,
-             sources: list[str], explain: str = "") -> str:
-    """The whole page: notes first, then one section per kind of table with its figures, and
-    ``explain`` (a ready ``<section id="explain">``) last."""
-    sections = in_section_order([(t.section, table_html(t)) for t in tables]
-                                + [(p.section, page.figure_html(p)) for p in plots])
-    links = [(f"section-{s}", SECTION_TITLES.get(s, s)) for s, _ in sections]
+             sources: list[str], explain: bool = False) -> str:
+    """The whole page: notes first, then one section per kind of table with its figures;
+    ``explain``: link to the worked example, ``EXPLAIN_PAGE`` beside it."""
+    sections = beside_tables(tables, plots, table_html, page.figure_html)
+    links = [(f"#section-{s}", SECTION_TITLES.get(s, s)) for s, _ in sections]
     if explain:
-        links.append(EXPLAIN)
+        links.append((EXPLAIN_PAGE, f"{EXPLAIN[1]} (a page of its own)"))
     body = "\n".join([page.notes_html(notes), page.nav_html(links),
                       *(page.section_html(f"section-{s}", SECTION_TITLES.get(s, s), parts)
-                        for s, parts in sections), explain])
+                        for s, parts in sections)])
     details = f"from {', '.join(sources)}; {len(tables)} tables, {len(plots)} figures"
     return page.page(title, "updatebench report", body, details)

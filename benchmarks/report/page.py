@@ -45,6 +45,7 @@ td.pass, td.fail { font-weight: 600; }
 td.warn { color: #9a6700; background: #fff8c5; }
 td.bad, td.fail, td.slower { color: #cf222e; }
 td.muted { color: var(--muted); }
+td .ci { display: block; font-size: .8em; color: var(--muted); }
 p.note { color: var(--muted); font-size: .92em; margin: .2em 0 1em; max-width: 60em; }
 p.step { white-space: pre-wrap; max-width: 60em; }
 figure { margin: 1.5em 0; max-width: 900px; }
@@ -106,9 +107,9 @@ def section_html(anchor: str, heading: str, parts: Sequence[str]) -> str:
 
 
 def nav_html(links: Sequence[tuple[str, str]]) -> str:
-    """Links to the page's sections: (anchor, text) pairs."""
-    items = "".join(f'<li><a href="#{html.escape(anchor)}">{html.escape(text)}</a></li>'
-                    for anchor, text in links)
+    """Links to the page's sections and pages beside it: (href, text) pairs."""
+    items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>'
+                    for href, text in links)
     return f"<nav><ul>{items}</ul></nav>"
 
 

@@ -16,8 +16,11 @@ from benchmarks.report.format import number, size_text
 from benchmarks.report.frame import in_table_order
 from benchmarks.report.grid import Grid
 
-CAPTION = ("the cheap-gradient principle: reverse mode costs a small constant times the loss, "
-           f"at most about {GRIEWANK[0]:g}–{GRIEWANK[1]:g} (Griewank & Walther); central "
+OVER = "↑"  # marks a ratio above the cheap-gradient bound its method should keep
+CAPTION = (f"{OVER} = above the Griewank bound (a reverse-mode, manual or symbolic gradient "
+           "costing more than it should); the cheap-gradient principle: reverse mode costs a "
+           f"small constant times the loss, at most about {GRIEWANK[0]:g}–{GRIEWANK[1]:g} "
+           "(Griewank & Walther); central "
            "differences need 1 + 2(d+1) loss evaluations, forward differences d + 2; small N "
            "is dominated by per-call overhead")
 
@@ -29,9 +32,9 @@ def of_group(grid: Grid, d: int, dtype: str) -> pd.DataFrame:
 def cell(row: Any) -> Cell:
     value = float(row["ratio"])
     over = row["method"] in EXACT_CHEAP and value > GRIEWANK[1]
-    return Cell(number(value), value, "warn" if over else "",
+    return Cell(number(value) + (f" {OVER}" if over else ""), value, "warn" if over else "",
                 f"{row['median_s']:.3g} s / {row['loss_s']:.3g} s"
-                + ("; above the cheap-gradient bound" if over else ""))
+                + ("; above the cheap-gradient bound" if over else ""), OVER if over else "")
 
 
 def tables(grid: Grid) -> list[Table]:

@@ -26,33 +26,35 @@ def tables(grid: Grid) -> list[Table]:
     return [t for t in found if t is not None]
 
 
+def speedup_cell(r: Any, baseline: str) -> Cell:
+    """A row's speedup over ``baseline``, with its interval where the rounds give one."""
+    if r["status"] != "ok":
+        return status_cell(r)
+    value = r["speedup"]
+    if math.isnan(value):
+        return Cell("no baseline", kind="muted",
+                    tip=f"{baseline} failed or was not measured here")
+    if r["impl"] == baseline and r["baseline_run"] == r["run"]:
+        return Cell("1", value, "muted", "the baseline")
+    if r["baseline_run"] != r["run"]:
+        return Cell(number(value), value, "good" if value > 1 else "",
+                    f"{baseline} median / this median (baseline from "
+                    f"{r['baseline_run']})")
+    low, high = r.get("speedup_low", math.nan), r.get("speedup_high", math.nan)
+    if math.isnan(low) or math.isnan(high):
+        return Cell(number(value), value, "good" if value > 1 else "",
+                    f"{baseline} median / this median (no round pairs to bootstrap)")
+    return Cell(interval_text(value, low, high), value,
+                "good" if low > 1 else ("" if high >= 1 else "slower"),
+                f"median of within-round ratios {baseline} / this; 95% bootstrap "
+                "interval over processes and rounds")
+
+
 def speedup_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
                   dtype: str) -> Table | None:
     baseline = grid.baseline
     if not (part["impl"] == baseline).any() and not part["baseline_run"].notna().any():
         return None
-
-    def cell(r: Any) -> Cell:
-        if r["status"] != "ok":
-            return status_cell(r)
-        value = r["speedup"]
-        if math.isnan(value):
-            return Cell("no baseline", kind="muted",
-                        tip=f"{baseline} failed or was not measured here")
-        if r["impl"] == baseline and r["baseline_run"] == r["run"]:
-            return Cell("1", value, "muted", "the baseline")
-        if r["baseline_run"] != r["run"]:
-            return Cell(f"{number(value)}×", value, "good" if value > 1 else "",
-                        f"{baseline} median / this median (baseline from "
-                        f"{r['baseline_run']})")
-        low, high = r.get("speedup_low", math.nan), r.get("speedup_high", math.nan)
-        if math.isnan(low) or math.isnan(high):
-            return Cell(f"{number(value)}×", value, "good" if value > 1 else "",
-                        f"{baseline} median / this median (no round pairs to bootstrap)")
-        return Cell(f"{number(value)}× [{number(low)}–{number(high)}]", value,
-                    "good" if low > 1 else ("" if high >= 1 else "slower"),
-                    f"median of within-round ratios {baseline} / this; 95% bootstrap "
-                    "interval over processes and rounds")
 
     borrowed = sorted({f"{r} takes it from {b}" for r, b in
                        zip(part["run"], part["baseline_run"], strict=True)
@@ -68,7 +70,12 @@ def speedup_table(grid: Grid, part: pd.DataFrame, op: str, steps: int, d: int,
                     "a ratio of medians, without an interval")
     return grid.per_size(part, "speedup", f"{op_text(op, steps)}: speedup over {baseline}, "
                          f"{grid.group_text(d, dtype)} [×]", f"speedup-{op}-{steps}-d{d}-{dtype}",
-                         cell, caption)
+                         lambda r: speedup_cell(r, baseline), caption)
+
+
+def interval_text(value: float, low: float, high: float) -> str:
+    """A ratio with its interval as every output writes it: 1.66 [1.65, 1.67]."""
+    return f"{number(value)} [{number(low)}, {number(high)}]"
 
 
 def figures(grid: Grid, canvas: Canvas) -> list[Plot]:
