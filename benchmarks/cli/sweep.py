@@ -36,10 +36,12 @@ from benchmarks.cli.sweep_check import record_checks
 from benchmarks.errors import UsageError
 from benchmarks.measure import limits, machine, timing
 from benchmarks.measure.session import run_sweep
+from benchmarks.measure.verify import Verifier
 from benchmarks.store import plugins as plugin_files
 from benchmarks.store.config import SweepOptions
 from benchmarks.store.format import METADATA, RunError
 from benchmarks.store.lock import Busy, FolderLock
+from benchmarks.store.record import UNTRUSTED
 from benchmarks.store.results import RunFolder
 from impls import registry
 
@@ -249,10 +251,16 @@ def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
             record_checks(folder.path, options, quiet)
         progress = Progress(quiet)
         settings = timing.QUICK if options.quick else timing.DEFAULT
-        run_sweep(configs, folder, settings, options.timeout, plugins,
-                  train_max_n=options.train_max_n, processes=options.processes,
-                  floor=limits.floor_of(metadata), watcher=progress)
+        verifier = Verifier(limits.plausible_of(metadata))
+        try:
+            run_sweep(configs, folder, settings, options.timeout, plugins,
+                      train_max_n=options.train_max_n, processes=options.processes,
+                      floor=limits.floor_of(metadata), watcher=progress, verify=verifier)
+        finally:
+            metadata["verification_s"] = round(metadata.get("verification_s", 0.0)
+                                               + verifier.seconds, 3)
         folder.export()
+        code = untrusted(folder)
     except KeyboardInterrupt as interrupt:
         start.stop_all()  # a child started by the check or a worker: none outlives us
         lifeline.kill_children()  # nor what they started (a Dask cluster's processes)
@@ -272,6 +280,15 @@ def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
         signal.signal(signal.SIGTERM, previous)
     finish(folder, metadata, status, cause, started)
     return code
+
+
+def untrusted(folder: RunFolder) -> int:
+    """1, with each named on stderr, where a result is wrong or implausible; else 0."""
+    bad = [r for r in folder.results() if r.status in UNTRUSTED]
+    for result in bad:
+        print(f"updatebench: error: {result.key} is {result.status}: {result.message}",
+              file=sys.stderr)
+    return 1 if bad else 0
 
 
 def finish(folder: RunFolder, metadata: dict[str, Any], status: str, cause: str,

@@ -10,11 +10,15 @@ its import, and all pools capped again at run time.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
+import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
+from benchmarks.measure import calls
 from benchmarks.measure.protocol import Finish, Finished, Prepare, Prepared, Round
 from benchmarks.measure.supervisor import IDLE_SLEEP, THREAD_VARIABLES
 from benchmarks.store.config import Config
@@ -126,6 +130,36 @@ def shape_problem(op: str, d: int, steps: int, impl: Any, result: Any) -> str:
     return "" if ok else f"{op} returned shape {', '.join(map(str, shapes))}; expected {expected}"
 
 
+def first_call(call: Any) -> tuple[Any, Any, float, Any]:
+    """The very first call, timed until its result exists: (the call that waits, how it
+    waits, seconds, result). How to wait is learnt from this result (``calls.waiter``)."""
+    gc.collect()
+    start = time.perf_counter()
+    out = call()
+    wait = calls.waiter(out)
+    if wait is not None:
+        wait(out)
+    return calls.completed(call, wait), wait, time.perf_counter() - start, out
+
+
+@dataclass
+class Timed:
+    """The configuration being timed: its call on θ0 (waiting for its result), the pool of
+    other θs, the loops per round and the rounds' seconds so far."""
+
+    config: Config
+    impl: Any
+    bind: Any  # θ -> a bound call
+    theta0: Any
+    call: Any
+    wait: Any
+    first_s: float
+    first: Any
+    loops: int = 1
+    pool: Any = None
+    rounds: list[float] = field(default_factory=list)
+
+
 class Bench:
     """One implementation's prepared call, timed one round at a time on request.
 
@@ -140,8 +174,7 @@ class Bench:
         self.problem = None
         self.impls: dict[tuple, Any] = {}
         self.limits = None  # threadpoolctl's limits, held while the worker lives
-        # the configuration being timed: its config, implementation, bound call and loops
-        self.current: tuple[Config, Any, Any, int] | None = None
+        self.current: Timed | None = None  # the configuration being timed
         self.last_result: Any = None
 
     def _limit_threads(self) -> None:
@@ -184,48 +217,63 @@ class Bench:
             self.impls[impl_key] = impl
             self._limit_threads()  # after the framework's import, which may start pools
         impl.reset_device_peak()
+
+        def bind(theta: Any) -> Any:
+            return impl.bind(config.op, theta, steps=config.steps)
+
         bound_start = time.perf_counter()
-        call = impl.bind(config.op, problem.theta0, steps=config.steps)
+        raw = bind(problem.theta0)
         bind_seconds = time.perf_counter() - bound_start
-        warm = warm_up(call, request.settings)
-        self.current = (config, impl, call, warm.loops)
-        self.last_result = warm.last_result
+        timed = Timed(config, impl, bind, problem.theta0, *first_call(raw))
+        warm = warm_up(timed.call, request.settings, first_call=(timed.first_s, timed.first))
+        timed.loops = warm.loops
+        timed.pool = calls.Pool(bind, problem.theta0, timed.wait, timed.call)
+        self.current, self.last_result = timed, warm.last_result
         return Prepared(loops=warm.loops, first_call_s=warm.first_call,
                         warmup_calls=warm.warmup_calls, call_s=warm.call_s,
                         prepare_s=impl.prepare_seconds,
                         compile_train_s=bind_seconds if config.op in ("step", "train")
-                        else 0.0)
+                        else 0.0,
+                        completion_s=calls.completion_cost(timed.wait, warm.last_result))
 
     def round(self) -> float:
-        from benchmarks.measure.timing import time_round
+        from benchmarks.measure.timing import time_calls
 
         if self.current is None:
             raise RuntimeError("a round before prepare")
-        _, _, call, loops = self.current
-        seconds, self.last_result = time_round(call, loops)
+        timed = self.current
+        seconds, self.last_result = time_calls(timed.pool.round_calls(timed.loops))
+        timed.rounds.append(seconds)
         return seconds
 
     def finish(self) -> Finished:
         if self.current is None:
             raise RuntimeError("finish before prepare")
-        config, impl, _, _ = self.current
+        timed = self.current
+        config, impl = timed.config, timed.impl
         result, self.current, self.last_result = self.last_result, None, None
         wrong = shape_problem(config.op, config.d, config.steps, impl, result)
         if wrong:
             return self._finished(impl, "error", wrong, None)
+        import numpy as np
+
         finite = all_finite(impl, result)
+        output = output_of(config.op, impl, result)
+        output["at"] = [float(v) for v in np.asarray(timed.theta0, dtype=config.dtype)]
+        fresh = (calls.fresh_call_s(timed.bind, timed.theta0, timed.wait, timed.loops,
+                                    statistics.median(timed.rounds)) if timed.rounds else None)
         return self._finished(impl, "ok" if finite else "nan",
-                              "" if finite else "the result holds NaN or inf",
-                              output_of(config.op, impl, result))
+                              "" if finite else "the result holds NaN or inf", output, fresh)
 
     def _finished(self, impl: Any, status: str, message: str,
-                  output: dict[str, Any] | None) -> Finished:
+                  output: dict[str, Any] | None, fresh_call_s: float | None = None
+                  ) -> Finished:
         """The verdict with what the run records beside the timings: host and device memory
         peaks, the threads that ran, the implementation's own parameters."""
         return Finished(status=status, message=message, peak_rss_bytes=peak_memory(),
                         threads=thread_report(self.threads), output=output,
                         device_peak_bytes=impl.device_peak_bytes(),
-                        parameters=impl.parameters())
+                        parameters=impl.parameters(), fresh_call_s=fresh_call_s)
 
     def answer(self, request: Any) -> Any:
         """One request of ``benchmarks.measure.protocol`` to its reply."""
