@@ -32,7 +32,7 @@ from benchmarks.cli.plan import (
 )
 from benchmarks.cli.problem_args import add_data_options, sweep_problem
 from benchmarks.cli.progress import Progress, seconds_text
-from benchmarks.cli.sweep_check import record_checks
+from benchmarks.cli.sweep_check import record_checks, untrusted
 from benchmarks.errors import UsageError
 from benchmarks.measure import limits, machine, timing
 from benchmarks.measure.session import run_sweep
@@ -41,7 +41,6 @@ from benchmarks.store import plugins as plugin_files
 from benchmarks.store.config import SweepOptions
 from benchmarks.store.format import METADATA, RunError
 from benchmarks.store.lock import Busy, FolderLock
-from benchmarks.store.record import UNTRUSTED
 from benchmarks.store.results import RunFolder
 from impls import registry
 
@@ -280,15 +279,6 @@ def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
         signal.signal(signal.SIGTERM, previous)
     finish(folder, metadata, status, cause, started)
     return code
-
-
-def untrusted(folder: RunFolder) -> int:
-    """1, with each named on stderr, where a result is wrong or implausible; else 0."""
-    bad = [r for r in folder.results() if r.status in UNTRUSTED]
-    for result in bad:
-        print(f"updatebench: error: {result.key} is {result.status}: {result.message}",
-              file=sys.stderr)
-    return 1 if bad else 0
 
 
 def finish(folder: RunFolder, metadata: dict[str, Any], status: str, cause: str,

@@ -17,9 +17,11 @@ implementation must not be able to tell a timed call from a checked one.
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 POOL = 8  # distinct θs a round cycles through, θ0 among them (last)
@@ -28,6 +30,36 @@ FRESH_TRIES = 3  # fresh sets tried before a slow one stands (a busy machine, no
 MEMO_FACTOR = 4.0  # fresh calls this many times slower than the median: answers are cached
 COMPLETION_REPEATS = 5
 SPREAD = 2.0**-10  # relative offset between θs of the pool: distinct in float32 too
+
+
+def first_call(call: Any) -> tuple[Any, Any, float, Any]:
+    """The very first call, timed until its result exists: (the call that waits, how it
+    waits, seconds, result). How to wait is learnt from this result (``calls.waiter``)."""
+    gc.collect()
+    start = time.perf_counter()
+    out = call()
+    wait = waiter(out)
+    if wait is not None:
+        wait(out)
+    return completed(call, wait), wait, time.perf_counter() - start, out
+
+
+@dataclass
+class Timed:
+    """The configuration being timed: its call on θ0 (waiting for its result), the pool of
+    other θs, the loops per round and the rounds' seconds so far."""
+
+    config: Any
+    impl: Any
+    bind: Any  # θ -> a bound call
+    theta0: Any
+    call: Any
+    wait: Any
+    first_s: float
+    first: Any
+    loops: int = 1
+    pool: Any = None
+    rounds: list[float] = field(default_factory=list)
 
 
 def leaves(out: Any) -> Iterator[Any]:
@@ -99,7 +131,7 @@ def thetas(theta0: Any, count: int, salt: int) -> list[Any]:
 
 
 class Pool:
-    """Bound calls on POOL θs, θ0 last; ``round_calls`` is one round's list, rotated."""
+    """Bound calls on POOL θs, θ0 last; ``round_calls`` is one round's list."""
 
     def __init__(self, bind: Callable[[Any], Callable[[], Any]], theta0: Any,
                  wait: Callable[[Any], None] | None, first: Callable[[], Any]) -> None:
@@ -109,7 +141,8 @@ class Pool:
         self.rounds = 0
 
     def round_calls(self, loops: int) -> list[Callable[[], Any]]:
-        start, self.rounds = self.rounds, self.rounds + 1
+        """``loops`` calls, θ0 last, the others going on where the last round stopped."""
+        start, self.rounds = self.rounds, self.rounds + loops - 1
         count = len(self.others)
         return [self.others[(start + j) % count] for j in range(loops - 1)] + [self.verified]
 

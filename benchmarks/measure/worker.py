@@ -10,12 +10,10 @@ its import, and all pools capped again at run time.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.measure import calls
@@ -130,36 +128,6 @@ def shape_problem(op: str, d: int, steps: int, impl: Any, result: Any) -> str:
     return "" if ok else f"{op} returned shape {', '.join(map(str, shapes))}; expected {expected}"
 
 
-def first_call(call: Any) -> tuple[Any, Any, float, Any]:
-    """The very first call, timed until its result exists: (the call that waits, how it
-    waits, seconds, result). How to wait is learnt from this result (``calls.waiter``)."""
-    gc.collect()
-    start = time.perf_counter()
-    out = call()
-    wait = calls.waiter(out)
-    if wait is not None:
-        wait(out)
-    return calls.completed(call, wait), wait, time.perf_counter() - start, out
-
-
-@dataclass
-class Timed:
-    """The configuration being timed: its call on θ0 (waiting for its result), the pool of
-    other θs, the loops per round and the rounds' seconds so far."""
-
-    config: Config
-    impl: Any
-    bind: Any  # θ -> a bound call
-    theta0: Any
-    call: Any
-    wait: Any
-    first_s: float
-    first: Any
-    loops: int = 1
-    pool: Any = None
-    rounds: list[float] = field(default_factory=list)
-
-
 class Bench:
     """One implementation's prepared call, timed one round at a time on request.
 
@@ -174,7 +142,7 @@ class Bench:
         self.problem = None
         self.impls: dict[tuple, Any] = {}
         self.limits = None  # threadpoolctl's limits, held while the worker lives
-        self.current: Timed | None = None  # the configuration being timed
+        self.current: calls.Timed | None = None  # the configuration being timed
         self.last_result: Any = None
 
     def _limit_threads(self) -> None:
@@ -224,7 +192,7 @@ class Bench:
         bound_start = time.perf_counter()
         raw = bind(problem.theta0)
         bind_seconds = time.perf_counter() - bound_start
-        timed = Timed(config, impl, bind, problem.theta0, *first_call(raw))
+        timed = calls.Timed(config, impl, bind, problem.theta0, *calls.first_call(raw))
         warm = warm_up(timed.call, request.settings, first_call=(timed.first_s, timed.first))
         timed.loops = warm.loops
         timed.pool = calls.Pool(bind, problem.theta0, timed.wait, timed.call)

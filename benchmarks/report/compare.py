@@ -14,6 +14,7 @@ import math
 from typing import TYPE_CHECKING
 
 from benchmarks.report.change import change_text, geometric_mean
+from benchmarks.store.record import UNTRUSTED
 
 if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     import pandas as pd
@@ -81,7 +82,7 @@ def table(result: pd.DataFrame, alpha: float, changes_only: bool) -> Table:
         for side in ("a", "b"):
             status = r[f"status_{side}"]
             cells.append(Cell(seconds(r[f"median_{side}"]), r[f"median_{side}"]) if status == "ok"
-                         else Cell(status, kind="status"))
+                         else Cell(status, kind="fail" if status in UNTRUSTED else "status"))
         ratio, p = r["ratio"], r["p"]
         cells.append(Cell("" if math.isnan(ratio) else f"{ratio:.3f}",
                           None if math.isnan(ratio) else ratio))
