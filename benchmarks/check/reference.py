@@ -66,9 +66,10 @@ def _extended(problem: Problem, theta: np.ndarray, with_grad: bool, summed=_exac
     y = problem.y.astype(ld)
     th = np.asarray(theta, dtype=np.float64).astype(ld)
     z = x @ th[:-1] + th[-1]
-    with np.errstate(over="ignore"):  # exp overflowing to inf gives the right limit 0
-        f = 1 / (1 + np.exp(-z))
-        fc = 1 / (1 + np.exp(z))
+    with np.errstate(over="ignore", invalid="ignore"):  # exp overflowing: f's limit 0
+        e = np.exp(-z)  # one exp: σ(−z) = e·σ(z), without the cancellation of 1 − σ(z)
+        f = 1 / (1 + e)
+        fc = np.where(np.isinf(e), 1, e * f)
     residual = f - y
     loss = summed(residual * residual / 2)
     if not with_grad:
