@@ -256,8 +256,9 @@ def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
                       train_max_n=options.train_max_n, processes=options.processes,
                       floor=limits.floor_of(metadata), watcher=progress, verify=verifier)
         finally:
-            metadata["verification_s"] = round(metadata.get("verification_s", 0.0)
-                                               + verifier.seconds, 3)
+            for name, spent in (("verification_s", verifier.seconds),
+                                ("verification_cpu_s", verifier.cpu_seconds)):
+                metadata[name] = round(metadata.get(name, 0.0) + spent, 3)
         folder.export()
         code = untrusted(folder)
     except KeyboardInterrupt as interrupt:
