@@ -168,3 +168,17 @@ def test_the_check_calls_theta0_again_after_training(dtype):
     assert verdicts["numpy-manual"]["status"] == "pass"
     stale = verdicts["stale-after-training"]
     assert stale["status"] == "fail" and stale["failed_checks"] == ["after-training"]
+
+
+def test_the_plausible_floor_counts_the_read_only_beyond_the_cache():
+    from benchmarks.measure.limits import PLAUSIBLE_SHARE, plausible_of
+
+    metadata = {"limits": {"read_gb_s": 10.0, "exp_ns": {"float64": 1.0}},
+                "bandwidth": {"last_level_cache_bytes": 10**6}}
+    plausible = plausible_of(metadata)
+    small = Config("numpy-manual", "loss", "synthetic", 10**4, 1, "float64", "cpu", 1, 1)
+    big = dataclasses.replace(small, n=10**7)
+    assert plausible(small) == pytest.approx(PLAUSIBLE_SHARE * 10**4 * 1e-9)  # exp only
+    assert plausible(big) == pytest.approx(PLAUSIBLE_SHARE * 16e7 / 10e9)  # the read rules
+    assert plausible(dataclasses.replace(big, threads=4)) == pytest.approx(plausible(big) / 4)
+    assert plausible(dataclasses.replace(big, device="cuda")) is None
