@@ -27,7 +27,7 @@ from typing import Any
 POOL = 8  # distinct θs a round cycles through, θ0 among them (last)
 FRESH_CALLS = 16  # calls on unseen θs after the rounds, at most one round's worth
 FRESH_TRIES = 3  # fresh sets tried before a slow one stands (a busy machine, not a cache)
-MEMO_FACTOR = 4.0  # fresh calls this many times slower than the median: answers are cached
+MEMO_FACTOR = 6.0  # fresh calls this many times slower than the median: answers are cached
 COMPLETION_REPEATS = 5
 SPREAD = 2.0**-10  # relative offset between θs of the pool: distinct in float32 too
 
