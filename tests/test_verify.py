@@ -182,3 +182,8 @@ def test_the_plausible_floor_counts_the_read_only_beyond_the_cache():
     assert plausible(big) == pytest.approx(PLAUSIBLE_SHARE * 16e7 / 10e9)  # the read rules
     assert plausible(dataclasses.replace(big, threads=4)) == pytest.approx(plausible(big) / 4)
     assert plausible(dataclasses.replace(big, device="cuda")) is None
+
+
+def test_an_output_that_cannot_be_verified_is_not_ok():
+    judged = Verifier()(result_for("step", {"theta": [1.0, 2.0, 3.0]}))  # d + 1 is 2
+    assert judged.status == "wrong" and "could not be verified" in judged.message

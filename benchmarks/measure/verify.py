@@ -92,6 +92,9 @@ class Verifier:
         start, cpu = time.perf_counter(), time.process_time()
         try:
             verdict = self.verdict(result)
+        except Exception as error:  # unverified is not ok; the sweep goes on
+            why = str(error).splitlines()[0] if str(error) else ""
+            verdict = "wrong", f"could not be verified ({type(error).__name__}: {why})"
         finally:
             self.seconds += time.perf_counter() - start
             self.cpu_seconds += time.process_time() - cpu
