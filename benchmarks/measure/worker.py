@@ -4,7 +4,10 @@ Started by ``benchmarks.measure.supervisor`` through ``benchmarks.child``: the r
 ``benchmarks.measure.protocol`` arrive one at a time (prepare a configuration, time one round,
 finish it) and each gets its reply. Threads are fixed before NumPy, JAX or torch is imported
 (environment and CPU affinity from the parent), torch's intra- and inter-op pools right after
-its import, and all pools capped again at run time.
+its import, and all pools capped again at run time. What a timed call is (it waits for its
+result; θ varies across calls; unseen θs are timed after the rounds) is
+``benchmarks.measure.calls``; the last result is verified by the parent, never here: this
+process must not import ``benchmarks.check``.
 """
 
 from __future__ import annotations
