@@ -16,7 +16,7 @@ from impls import NumpyImplementation, register
 from impls.numpy_manual import loss, value_and_grad
 
 BLOCK = 8192
-DRIFT_AFTER = 200
+DRIFT_AFTER = 50
 
 
 class Manual(NumpyImplementation):
