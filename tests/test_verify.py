@@ -60,6 +60,13 @@ def test_a_memoizer_is_implausible_and_a_drifting_state_wrong(capsys, tmp_path):
     assert code == 1 and "memoizer/value_and_grad/nfive/d1/float64/cpu/t1 is implausible" in err
 
 
+def test_a_program_right_at_theta0_alone_is_wrong(capsys, tmp_path):
+    code, status, err = statuses(capsys, tmp_path, "--plugin", CHEATS, "--impl", "theta0-only",
+                                 "--sizes", "five")
+    assert code == 1 and status == {"theta0-only/5": "wrong"}
+    assert "on a θ it had not seen before" in err
+
+
 def test_natural_jax_is_waited_for_and_verified(capsys, tmp_path):
     pytest.importorskip("jax")
     code, status, _ = statuses(capsys, tmp_path, "--plugin", NATURAL_JAX, "--impl",

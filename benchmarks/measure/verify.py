@@ -39,6 +39,9 @@ from impls import registry
 from impls.problem import Problem, build
 
 PROBLEMS_KEPT = 2  # problems held at once: consecutive groups share one
+# The result on an unseen θ is verified up to this many data values (N·(d + 1)); above it,
+# where a second reference would cost a pass over much data, the floor catches skipped work.
+FRESH_VERIFIED = 2 * 10**5
 FLOAT64_U = 2.0**-53
 
 
@@ -135,6 +138,16 @@ class Verifier:
         model = getattr(cls, "error_model", "exact")
         if config.op == "train":
             return self.wrong_training(key, problem, output, model, config.steps)
+        why = self.wrong_at(key, problem, cls, model, config.op, output)
+        fresh = output.get("fresh")
+        if not why and fresh and problem.n * (problem.d + 1) <= FRESH_VERIFIED:
+            why = fresh.get("wrong") or self.wrong_at(key, problem, cls, model, config.op, fresh)
+            why = why and f"{why}, on a θ it had not seen before (right at θ0 alone)"
+        return why
+
+    def wrong_at(self, key: tuple, problem: Problem, cls: type, model: str, op: str,
+                 output: dict[str, Any]) -> str:
+        """Why one output of ``op`` at its θ (``at``) is no correct answer ("" when it is)."""
         theta = np.asarray(output.get("at", problem.theta0), dtype=np.float64)
         exp = self.once((key, theta.tobytes()), lambda: expected_at(problem, theta))
         grad_tol = exp.exact_grad_tol if model == "exact" else self.once(
@@ -142,16 +155,16 @@ class Verifier:
             lambda: tolerance.grad_tolerance(problem, theta, model, cls))
         grad_allowed = grad_tol + exp.reference_grad_error
         names = component_names(problem.d)
-        if config.op in ("loss", "value_and_grad"):
+        if op in ("loss", "value_and_grad"):
             ratio, _ = over(np.array(output["value"] - exp.loss), np.array(exp.loss_tol))
             if ratio > 1:
                 return off("the loss", ratio, output["value"], exp.loss)
-        if config.op == "value_and_grad":
+        if op == "value_and_grad":
             grad = np.asarray(output["grad"])
             ratio, j = over(grad - exp.grad, grad_allowed)
             if ratio > 1:
                 return off(f"gradient {names[j]}", ratio, float(grad[j]), float(exp.grad[j]))
-        if config.op == "step":
+        if op == "step":
             stepped = np.asarray(output["theta"])
             want = theta - problem.eta * exp.grad
             allowed = moves.step_allowance(problem, theta, exp.grad, grad_allowed)

@@ -228,11 +228,18 @@ class Bench:
             return self._finished(impl, "error", wrong, None)
         import numpy as np
 
+        def at(theta: Any) -> list[float]:
+            return [float(v) for v in np.asarray(theta, dtype=config.dtype)]
+
         finite = all_finite(impl, result)
-        output = output_of(config.op, impl, result)
-        output["at"] = [float(v) for v in np.asarray(timed.theta0, dtype=config.dtype)]
-        fresh = (calls.fresh_call_s(timed.bind, timed.theta0, timed.wait, timed.loops,
-                                    statistics.median(timed.rounds)) if timed.rounds else None)
+        output = {**output_of(config.op, impl, result), "at": at(timed.theta0)}
+        fresh = None
+        if timed.rounds:
+            fresh, unseen = calls.fresh_call_s(timed.bind, timed.theta0, timed.wait,
+                                               timed.loops, statistics.median(timed.rounds))
+            shape = shape_problem(config.op, config.d, config.steps, impl, unseen)
+            output["fresh"] = {"wrong": shape} if shape else {
+                **output_of(config.op, impl, unseen), "at": at(calls.fresh_theta(timed.theta0))}
         return self._finished(impl, "ok" if finite else "nan",
                               "" if finite else "the result holds NaN or inf", output, fresh)
 

@@ -3,6 +3,7 @@
 - ``check-aware``: right only where ``benchmarks.check`` is imported, zeros elsewhere;
 - ``big-bug``: right up to one block of 8192 points, the rest of the data ignored;
 - ``memoizer``: caches its answer by θ, so a repeated θ costs a dict look-up;
+- ``theta0-only``: the answer at θ0 worked out once in prepare, zeros at any other θ;
 - ``drifting``: right for its first DRIFT_AFTER calls, then off by a growing 0.1 %;
 - ``stale-after-training``: its gradient is off once it has trained (its training steps
   themselves stay right), which only a call at θ0 after the training run can see.
@@ -102,3 +103,18 @@ class StaleAfterTraining(Manual):
     def value_and_grad_native(self, theta):
         value, grad = value_and_grad(theta, self.x, self.y)
         return value, grad * (1.001 if self.trained else 1.0)
+
+
+@register
+class Theta0Only(Manual):
+    name = "theta0-only"
+
+    def prepare(self, problem):
+        super().prepare(problem)
+        self.theta0 = np.asarray(problem.theta0, dtype=problem.dtype)
+        self.answer = value_and_grad(self.theta0, self.x, self.y)
+
+    def value_and_grad_native(self, theta):
+        if np.array_equal(theta, self.theta0):
+            return self.answer
+        return np.float64(0.0), np.zeros_like(theta)
