@@ -34,14 +34,20 @@ def descent(problem: Problem, theta: np.ndarray, grad: np.ndarray, exact: ref.Re
             "passed": decrease > 0.5 * predicted}
 
 
+def step_allowance(problem: Problem, theta: np.ndarray, grad: np.ndarray,
+                   grad_tol: np.ndarray) -> np.ndarray:
+    """How far a correct θ − η∇L may be from the exact one: η·tol + 4u(|θ| + η|∇L|)."""
+    u = tolerance.unit_roundoff(problem.dtype)
+    return problem.eta * grad_tol + 4 * u * (np.abs(theta) + problem.eta * np.abs(grad))
+
+
 def step(caller: Caller, problem: Problem, theta: np.ndarray, where: str,
          exact: ref.Reference, grad_tol: np.ndarray) -> tuple[dict[str, Any], list[Failure]]:
     """impl.step(θ) == θ − η∇L(θ) within η·tol + 4u(|θ| + η|∇L|)."""
     stepped, again = caller("step", theta, where)
     failures = finite_failures("step", where, None, stepped, "θ_next")
     expected = theta - problem.eta * exact.grad
-    u = tolerance.unit_roundoff(problem.dtype)
-    allowed = problem.eta * grad_tol + 4 * u * (np.abs(theta) + problem.eta * np.abs(exact.grad))
+    allowed = step_allowance(problem, theta, exact.grad, grad_tol)
     ratio = np.abs(np.stack([stepped, again]) - expected) / np.maximum(allowed, 1e-300)
     worst = float(np.nan_to_num(ratio, nan=np.inf).max())
     if not failures and worst > 1:

@@ -54,21 +54,28 @@ def _exact_sum(values: np.ndarray) -> mpmath.mpf:
     return mpmath.mpf(math.fsum(np.concatenate([hi, lo]).tolist()))
 
 
-def _extended(problem: Problem, theta: np.ndarray, with_grad: bool):
+def _pairwise_sum(values: np.ndarray) -> mpmath.mpf:
+    """NumPy's pairwise sum in the values' own (extended) precision: error at most
+    (n − 1)·u_ld·Σ|values| (Higham's γ_{n−1}), far below what the dtypes allow."""
+    return mpmath.mpf(float(np.sum(values)))
+
+
+def _extended(problem: Problem, theta: np.ndarray, with_grad: bool, summed=_exact_sum):
     ld = np.longdouble
     x = problem.x.astype(ld)
     y = problem.y.astype(ld)
     th = np.asarray(theta, dtype=np.float64).astype(ld)
     z = x @ th[:-1] + th[-1]
-    with np.errstate(over="ignore"):  # exp overflowing to inf gives the right limit 0
-        f = 1 / (1 + np.exp(-z))
-        fc = 1 / (1 + np.exp(z))
+    with np.errstate(over="ignore", invalid="ignore"):  # exp overflowing: f's limit 0
+        e = np.exp(-z)  # one exp: σ(−z) = e·σ(z), without the cancellation of 1 − σ(z)
+        f = 1 / (1 + e)
+        fc = np.where(np.isinf(e), 1, e * f)
     residual = f - y
-    loss = _exact_sum(residual * residual / 2)
+    loss = summed(residual * residual / 2)
     if not with_grad:
         return loss, None
     delta = residual * f * fc
-    grad = [_exact_sum(delta * x[:, k]) for k in range(problem.d)] + [_exact_sum(delta)]
+    grad = [summed(delta * x[:, k]) for k in range(problem.d)] + [summed(delta)]
     return loss, grad
 
 
@@ -114,4 +121,18 @@ def reference_loss(problem: Problem, theta: np.ndarray) -> mpmath.mpf:
 def extended_value_and_grad(problem: Problem, theta: np.ndarray) -> tuple[float, np.ndarray]:
     """The extended-precision loss and gradient, for long trajectories where mpmath is slow."""
     loss, grad = _extended(problem, np.asarray(theta, dtype=np.float64), with_grad=True)
+    return float(loss), np.array([float(g) for g in grad])
+
+
+LONGDOUBLE_U = float(np.finfo(np.longdouble).eps) / 2  # unit round-off of the cheap reference
+
+
+def longdouble_value_and_grad(problem: Problem, theta: np.ndarray) -> tuple[float, np.ndarray]:
+    """L(θ) and ∇L(θ) per point in np.longdouble, pairwise-summed: one O(N) pass, cheap
+    enough for every timed configuration of a sweep. Its error obeys the running bound of
+    ``benchmarks.check.rounding`` with u = ``LONGDOUBLE_U`` (the bound is linear in u, so
+    that is the dtype's bound × LONGDOUBLE_U / u); on a machine whose longdouble is float64
+    it is as large as the float64 bound itself."""
+    loss, grad = _extended(problem, np.asarray(theta, dtype=np.float64), with_grad=True,
+                           summed=_pairwise_sum)
     return float(loss), np.array([float(g) for g in grad])

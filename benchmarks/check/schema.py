@@ -25,13 +25,14 @@ tail probes and a-priori tolerances):
   unavailable), error_model, failures (the first messages), all_failures (every message),
   more_failures (how many are not in failures), failed_checks (codes: gradient, loss, loss-op,
   nonfinite, shape, mutation, step, taylor, descent, train-theta, train-losses,
-  train-decrease, error, isolation), gradient_at_<label> per point (theta, z_range, loss,
-  loss_from_loss_op, grad, reference_*, loss_error, loss_op_error, loss_tolerance and
+  train-decrease, after-training, error, isolation), gradient_at_<label> per point (theta,
+  z_range, loss, loss_from_loss_op, grad, reference_*, loss_error, loss_op_error, loss_tolerance and
   grad_error, grad_tolerance scaled by the reference scales, grad_tolerance_abs,
   loss_tolerance_abs, grad_rho, error_over_tolerance, step), taylor, descent, step (at the
   probe), train (steps, compared_steps, error_growth, final_theta, losses,
   theta_error_over_tolerance, theta_tolerance, loss_error, loss_tolerance, matches_reference,
-  loss_decreases, exact_descent_decreases, passed), traceback on error;
+  loss_decreases, exact_descent_decreases, passed), after_training (θ0 called once more
+  after the training run: passed, error_over_tolerance), traceback on error;
 - ``agreement``: label -> pairwise scaled gradient differences; ``passed``: every
   implementation passed (problem warnings do not change it).
 Non-finite numbers are written as null (NaN) or ±1.7976931348623157e308 (±inf): no bare NaN.

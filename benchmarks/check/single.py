@@ -64,6 +64,23 @@ def run_moves(result: ImplCheck, caller: Caller, context: Context,
         context.references["theta0"])
     for check, why in failures:
         result.fail(check, why)
+    again(result, caller, context, cls, model)
+
+
+AFTER_TRAINING = "θ0 after training"
+
+
+def again(result: ImplCheck, caller: Caller, context: Context, cls: type[Implementation],
+          model) -> None:
+    """θ0 once more after every other call: the same answer, within the tolerance, or the
+    implementation keeps state that drifts (a cache, a counter, a buffer updated in place)."""
+    problem = context.problem
+    acc, failures = accuracy(caller, problem, AFTER_TRAINING, context.points["theta0"],
+                             context.references["theta0"], model, cls)
+    result.details["after_training"] = {"passed": not failures,
+                                        "error_over_tolerance": acc["error_over_tolerance"]}
+    for _, why in failures:
+        result.fail("after-training", why)
 
 
 def check_one(cls: type[Implementation], context: Context) -> ImplCheck:

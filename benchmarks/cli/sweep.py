@@ -32,10 +32,11 @@ from benchmarks.cli.plan import (
 )
 from benchmarks.cli.problem_args import add_data_options, sweep_problem
 from benchmarks.cli.progress import Progress, kept_text, seconds_text
-from benchmarks.cli.sweep_check import record_checks
+from benchmarks.cli.sweep_check import record_checks, untrusted
 from benchmarks.errors import UsageError
 from benchmarks.measure import limits, machine, timing
 from benchmarks.measure.session import run_sweep
+from benchmarks.measure.verify import Verifier
 from benchmarks.store import plugins as plugin_files
 from benchmarks.store.config import SweepOptions
 from benchmarks.store.format import METADATA, RunError
@@ -256,10 +257,17 @@ def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
             record_checks(folder.path, options, quiet)
         progress = Progress(quiet)
         settings = timing.QUICK if options.quick else timing.DEFAULT
-        run_sweep(configs, folder, settings, options.timeout, plugins,
-                  train_max_n=options.train_max_n, processes=options.processes,
-                  floor=limits.floor_of(metadata), watcher=progress)
+        verifier = Verifier(limits.plausible_of(metadata))
+        try:
+            run_sweep(configs, folder, settings, options.timeout, plugins,
+                      train_max_n=options.train_max_n, processes=options.processes,
+                      floor=limits.floor_of(metadata), watcher=progress, verify=verifier)
+        finally:
+            for name, spent in (("verification_s", verifier.seconds),
+                                ("verification_cpu_s", verifier.cpu_seconds)):
+                metadata[name] = round(metadata.get(name, 0.0) + spent, 3)
         folder.export()
+        code = untrusted(folder)
     except KeyboardInterrupt as interrupt:
         start.stop_all()  # a child started by the check or a worker: none outlives us
         lifeline.kill_children()  # nor what they started (a Dask cluster's processes)

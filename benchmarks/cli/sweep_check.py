@@ -8,6 +8,7 @@ written to check.json, so a run never lacks its verdicts without saying why.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 from benchmarks.check import schema
 from benchmarks.store.config import SweepOptions
 from benchmarks.store.format import CHECK, device_check, device_checks, write_atomic
+from benchmarks.store.record import UNTRUSTED
+from benchmarks.store.results import RunFolder
 from impls import registry
 from impls.problem import Problem, ProblemSpec, build
 
@@ -120,3 +123,12 @@ def check_passed(folder: Path) -> bool:
         if not (isinstance(report, dict) and report.get("passed") is True):
             return False
     return True
+
+
+def untrusted(folder: RunFolder) -> int:
+    """1, with each named on stderr, where a result is wrong or implausible; else 0."""
+    bad = [r for r in folder.results() if r.status in UNTRUSTED]
+    for result in bad:
+        print(f"updatebench: error: {result.key} is {result.status}: {result.message}",
+              file=sys.stderr)
+    return 1 if bad else 0

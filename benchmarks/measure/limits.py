@@ -21,6 +21,9 @@ from benchmarks.store.config import Config
 EXP_ELEMENTS = 4096  # 32 KiB of float64: in L1 or L2 on any CPU of the last decade
 EXP_REPEATS = 200
 DTYPES = ("float64", "float32")
+# A correct call may beat its floor a little (a faster exp than NumPy's, data half in
+# cache); one below this share of it is no measurement (docs/verification.md).
+PLAUSIBLE_SHARE = 0.25
 
 
 def exp_cost(dtype: str, elements: int = EXP_ELEMENTS, repeats: int = EXP_REPEATS) -> float:
@@ -92,3 +95,24 @@ def floor_of(metadata: dict[str, Any]) -> Callable[[Config], float | None] | Non
     if found is None:
         return None
     return lambda c: found.floor(c.n, c.bytes_read, c.dtype, c.calls)
+
+
+def plausible_of(metadata: dict[str, Any]) -> Callable[[Config], float | None] | None:
+    """The least time a correct call can take on this machine's CPU (below it a result is
+    implausible): one exp per point, plus reading x and y only where they exceed the
+    last-level cache (from cache they arrive faster than the probe's memory bandwidth),
+    per thread of the configuration, × PLAUSIBLE_SHARE. None on a GPU, whose memory the
+    probes do not measure."""
+    found = Limits.from_json(metadata.get("limits"))
+    if found is None:
+        return None
+    cache = (metadata.get("bandwidth") or {}).get("last_level_cache_bytes")
+
+    def plausible(c: Config) -> float | None:
+        if c.device != "cpu":
+            return None
+        in_memory = cache is not None and c.bytes_read > int(cache)
+        floor = found.floor(c.n, c.bytes_read if in_memory else 0, c.dtype, c.calls)
+        return None if floor is None else floor * PLAUSIBLE_SHARE / max(1, c.threads)
+
+    return plausible

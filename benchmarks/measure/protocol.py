@@ -43,6 +43,7 @@ class Prepared:
     call_s: float  # seconds per call over the warm-up: sizes the rounds
     prepare_s: float
     compile_train_s: float  # a fused step or loop compiled at bind time
+    completion_s: float = 0.0  # one harness wait on a finished result (measure.calls)
 
     @property
     def round_s(self) -> float:
@@ -60,3 +61,4 @@ class Finished:
     output: dict[str, Any] | None = None  # the last timed call's result, float64 lists
     device_peak_bytes: int | None = None  # GPU memory at peak; None on the CPU
     parameters: dict[str, Any] = field(default_factory=dict)  # Implementation.parameters()
+    fresh_call_s: float | None = None  # fastest call on a θ never seen (measure.calls)

@@ -27,6 +27,7 @@ from benchmarks.store.results import RunFolder
 from impls import registry
 
 Floor = Callable[[Config], float | None]
+Verify = Callable[[Result], Result]  # a measured result held against its reference
 
 
 class Watcher(Protocol):
@@ -108,6 +109,8 @@ def result_of(config: Config, process: int, outcome: Outcome,
         peak_rss_bytes=finished.peak_rss_bytes if finished else None,
         device_peak_bytes=finished.device_peak_bytes if finished else None,
         floor_s=floor(config) if floor else None,
+        completion_s=prepared.completion_s if prepared else None,
+        fresh_call_s=finished.fresh_call_s if finished else None,
         parameters=finished.parameters if finished else {},
         threads_used=finished.threads if finished else {},
         output=finished.output if finished and outcome.failure is None else None)
@@ -184,9 +187,11 @@ def complete(result: Result | None, processes: int) -> bool:
 
 def run_sweep(configs: list[Config], folder: RunFolder, settings: Settings, timeout: float,
               plugins: list[str], train_max_n: int | None = None, processes: int = 1,
-              floor: Floor | None = None, watcher: Watcher | None = None) -> None:
+              floor: Floor | None = None, watcher: Watcher | None = None,
+              verify: Verify | None = None) -> None:
     """Measure every (configuration, process) not already in ``folder``, storing each as it
-    finishes; the watcher sees each configuration once it is complete."""
+    finishes (``verify``-ed first: benchmarks.measure.verify); the watcher sees each
+    configuration once it is complete."""
     stored = {r.key: r for r in folder.results()}
     pending = [c for c in configs if not complete(stored.get(c.key), processes)]
     left = {c.key: set(range(processes)) - set(stored[c.key].process_ids if c.key in stored
@@ -228,7 +233,8 @@ def run_sweep(configs: list[Config], folder: RunFolder, settings: Settings, time
                     watcher.step(f"{group[0].group_label} (process {process + 1} of "
                                  f"{processes})", 0)
                 outcomes = session.measure_group(todo, process)
-                units = sum(record(c, result_of(c, process, outcomes[c.key], floor))
+                checked = verify or (lambda result: result)
+                units = sum(record(c, checked(result_of(c, process, outcomes[c.key], floor)))
                             for c in todo)
                 if watcher:
                     watcher.step("", units)

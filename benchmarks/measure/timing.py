@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -85,6 +85,16 @@ def time_round(fn: Callable[[], Any], loops: int,
     return elapsed / loops, result
 
 
+def time_calls(calls: Sequence[Callable[[], Any]],
+               clock: Clock = time.perf_counter) -> tuple[float, Any]:
+    """One round of distinct calls (a pool of θs): seconds per call, and the last result."""
+    result = None
+    start = clock()
+    for fn in calls:
+        result = fn()
+    return (clock() - start) / len(calls), result
+
+
 def calibrate(fn: Callable[[], Any], round_target: float,
               clock: Clock = time.perf_counter) -> int:
     """The smallest power-of-two loop count whose round lasts at least ``round_target``."""
@@ -99,10 +109,12 @@ def calibrate(fn: Callable[[], Any], round_target: float,
 
 
 def warm_up(fn: Callable[[], Any], settings: Settings = DEFAULT,
-            clock: Clock = time.perf_counter) -> Warm:
-    """The first call timed on its own, the warm-up, then the loop count of a round."""
+            clock: Clock = time.perf_counter,
+            first_call: tuple[float, Any] | None = None) -> Warm:
+    """The first call timed on its own (or ``first_call``: its seconds and result, where the
+    caller made it), the warm-up, then the loop count of a round."""
     gc.collect()
-    first, result = _time_loops(fn, 1, clock)
+    first, result = first_call if first_call is not None else _time_loops(fn, 1, clock)
     times: list[float] = []
     while sum(times) < settings.warmup or not times:
         elapsed, result = _time_loops(fn, 1, clock)

@@ -4,17 +4,22 @@ Started by ``benchmarks.measure.supervisor`` through ``benchmarks.child``: the r
 ``benchmarks.measure.protocol`` arrive one at a time (prepare a configuration, time one round,
 finish it) and each gets its reply. Threads are fixed before NumPy, JAX or torch is imported
 (environment and CPU affinity from the parent), torch's intra- and inter-op pools right after
-its import, and all pools capped again at run time.
+its import, and all pools capped again at run time. What a timed call is (it waits for its
+result; θ varies across calls; unseen θs are timed after the rounds) is
+``benchmarks.measure.calls``; the last result is verified by the parent, never here: this
+process must not import ``benchmarks.check``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import statistics
 import sys
 import time
 from typing import Any
 
+from benchmarks.measure import calls
 from benchmarks.measure.protocol import Finish, Finished, Prepare, Prepared, Round
 from benchmarks.measure.supervisor import IDLE_SLEEP, THREAD_VARIABLES
 from benchmarks.store.config import Config
@@ -140,8 +145,7 @@ class Bench:
         self.problem = None
         self.impls: dict[tuple, Any] = {}
         self.limits = None  # threadpoolctl's limits, held while the worker lives
-        # the configuration being timed: its config, implementation, bound call and loops
-        self.current: tuple[Config, Any, Any, int] | None = None
+        self.current: calls.Timed | None = None  # the configuration being timed
         self.last_result: Any = None
 
     def _limit_threads(self) -> None:
@@ -184,48 +188,70 @@ class Bench:
             self.impls[impl_key] = impl
             self._limit_threads()  # after the framework's import, which may start pools
         impl.reset_device_peak()
+
+        def bind(theta: Any) -> Any:
+            return impl.bind(config.op, theta, steps=config.steps)
+
         bound_start = time.perf_counter()
-        call = impl.bind(config.op, problem.theta0, steps=config.steps)
+        raw = bind(problem.theta0)
         bind_seconds = time.perf_counter() - bound_start
-        warm = warm_up(call, request.settings)
-        self.current = (config, impl, call, warm.loops)
-        self.last_result = warm.last_result
+        timed = calls.Timed(config, impl, bind, problem.theta0, *calls.first_call(raw))
+        warm = warm_up(timed.call, request.settings, first_call=(timed.first_s, timed.first))
+        timed.loops = warm.loops
+        timed.pool = calls.Pool(bind, problem.theta0, timed.wait, timed.call)
+        self.current, self.last_result = timed, warm.last_result
         return Prepared(loops=warm.loops, first_call_s=warm.first_call,
                         warmup_calls=warm.warmup_calls, call_s=warm.call_s,
                         prepare_s=impl.prepare_seconds,
                         compile_train_s=bind_seconds if config.op in ("step", "train")
-                        else 0.0)
+                        else 0.0,
+                        completion_s=calls.completion_cost(timed.wait, warm.last_result))
 
     def round(self) -> float:
-        from benchmarks.measure.timing import time_round
+        from benchmarks.measure.timing import time_calls
 
         if self.current is None:
             raise RuntimeError("a round before prepare")
-        _, _, call, loops = self.current
-        seconds, self.last_result = time_round(call, loops)
+        timed = self.current
+        seconds, self.last_result = time_calls(timed.pool.round_calls(timed.loops))
+        timed.rounds.append(seconds)
         return seconds
 
     def finish(self) -> Finished:
         if self.current is None:
             raise RuntimeError("finish before prepare")
-        config, impl, _, _ = self.current
+        timed = self.current
+        config, impl = timed.config, timed.impl
         result, self.current, self.last_result = self.last_result, None, None
         wrong = shape_problem(config.op, config.d, config.steps, impl, result)
         if wrong:
             return self._finished(impl, "error", wrong, None)
+        import numpy as np
+
+        def at(theta: Any) -> list[float]:
+            return [float(v) for v in np.asarray(theta, dtype=config.dtype)]
+
         finite = all_finite(impl, result)
+        output = {**output_of(config.op, impl, result), "at": at(timed.theta0)}
+        fresh = None
+        if timed.rounds:
+            fresh, unseen = calls.fresh_call_s(timed.bind, timed.theta0, timed.wait,
+                                               timed.loops, statistics.median(timed.rounds))
+            shape = shape_problem(config.op, config.d, config.steps, impl, unseen)
+            output["fresh"] = {"wrong": shape} if shape else {
+                **output_of(config.op, impl, unseen), "at": at(calls.fresh_theta(timed.theta0))}
         return self._finished(impl, "ok" if finite else "nan",
-                              "" if finite else "the result holds NaN or inf",
-                              output_of(config.op, impl, result))
+                              "" if finite else "the result holds NaN or inf", output, fresh)
 
     def _finished(self, impl: Any, status: str, message: str,
-                  output: dict[str, Any] | None) -> Finished:
+                  output: dict[str, Any] | None, fresh_call_s: float | None = None
+                  ) -> Finished:
         """The verdict with what the run records beside the timings: host and device memory
         peaks, the threads that ran, the implementation's own parameters."""
         return Finished(status=status, message=message, peak_rss_bytes=peak_memory(),
                         threads=thread_report(self.threads), output=output,
                         device_peak_bytes=impl.device_peak_bytes(),
-                        parameters=impl.parameters())
+                        parameters=impl.parameters(), fresh_call_s=fresh_call_s)
 
     def answer(self, request: Any) -> Any:
         """One request of ``benchmarks.measure.protocol`` to its reply."""

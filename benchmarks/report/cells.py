@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.report.format import number
+from benchmarks.store.record import UNTRUSTED
 
 # the report's sections in the order they appear, with their headings
 # (the answer first: verdict and headline speedups, then the timings, the machine last)
@@ -98,8 +99,11 @@ class Table:
 
 
 def status_cell(row: Any) -> Cell:
-    """A measurement that has no number: its status, the message on hover."""
-    return Cell(str(row["status"]), kind="status", tip=str(row.get("message", "") or ""))
+    """A measurement that has no number: its status, the message on hover; a time that is no
+    measurement (wrong or implausible: docs/verification.md) in red."""
+    status = str(row["status"])
+    return Cell(status, kind="fail" if status in UNTRUSTED else "status",
+                tip=str(row.get("message", "") or ""))
 
 
 def _missing(value: Any) -> bool:
@@ -112,7 +116,10 @@ def time_cell(row: Any, scale: float) -> Cell:
     iqr = math.nan if _missing(iqr) else float(iqr)
     noisy = bool(row.get("noisy"))
     rounds = row.get("rounds")
+    completion = row.get("completion_s")
+    waited = ("" if _missing(completion) or not completion
+              else f", the harness's wait for the result {completion:.3g} s of it")
     tip = (f"median {median:.4g} s, IQR {iqr:.3g} s ({100 * iqr / median:.1f}%), "
-           f"{'?' if _missing(rounds) else int(rounds)} rounds")
+           f"{'?' if _missing(rounds) else int(rounds)} rounds{waited}")
     return Cell(number(median / scale) + (" !" if noisy else ""), median,
                 "noisy" if noisy else "", tip, "!" if noisy else "")

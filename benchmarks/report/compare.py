@@ -14,6 +14,7 @@ import math
 from typing import TYPE_CHECKING
 
 from benchmarks.report.change import change_text, geometric_mean
+from benchmarks.store.record import UNTRUSTED
 
 if TYPE_CHECKING:  # annotations only: the parser must not import pandas
     import pandas as pd
@@ -92,7 +93,7 @@ def table(result: pd.DataFrame, alpha: float, changes_only: bool) -> Table:
         for side in ("a", "b"):
             status, value = r[f"status_{side}"], r[f"value_{side}"]
             if status != "ok":
-                cells.append(Cell(status, kind="status"))
+                cells.append(Cell(status, kind="fail" if status in UNTRUSTED else "status"))
             elif math.isnan(value):
                 cells.append(Cell(""))
             else:

@@ -27,8 +27,13 @@ from benchmarks.store.config import Config
 
 FORMAT_VERSION = 2
 NOISY_IQR_FRACTION = 0.10  # a time whose IQR exceeds this share of its median is noisy
-# ok: measured; nan: measured, but the result holds NaN or inf; the others carry no samples
-STATUSES = ("ok", "nan", "error", "timeout", "crash", "skipped", "unavailable")
+# ok: measured and verified; nan: measured, but the result holds NaN or inf; wrong: measured,
+# but the last timed call's result is off its reference by more than the check's tolerance;
+# implausible: measured faster than this machine can compute it (cached, skipped or not
+# waited for; docs/verification.md); the others carry no samples
+STATUSES = ("ok", "nan", "wrong", "implausible", "error", "timeout", "crash", "skipped",
+            "unavailable")
+UNTRUSTED = ("wrong", "implausible")  # timed, but the time is no measurement of the rule
 
 
 class FormatError(ValueError):
@@ -95,6 +100,8 @@ class Result:
     peak_rss_bytes: int | None = None
     device_peak_bytes: int | None = None  # GPU memory at peak; None on the CPU
     floor_s: float | None = None  # what this machine cannot beat (benchmarks.measure.limits)
+    completion_s: float | None = None  # the harness's wait for a call's result, once
+    fresh_call_s: float | None = None  # fastest call on a θ never seen before (memoisation)
     parameters: dict[str, Any] = field(default_factory=dict)  # Implementation.parameters()
     threads_used: dict[str, Any] = field(default_factory=dict)  # pools, affinity, flags
     # the last timed call's result in float64: value, grad, theta, losses (by operation)
