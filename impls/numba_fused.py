@@ -4,9 +4,12 @@ Each point is read once: z = x·w + b, e = exp(−|z|), s = e/(1 + e) = σ(−|z
 for z ≥ 0 and s otherwise, and σ(z)σ(−z) = e/(1 + e)², so no exp overflows at |z| = 1000 and
 the tail keeps its digits. libm's ``exp`` is a call LLVM cannot vectorise and costs most of
 the time, so ``exp_nonpositive`` computes e^a (a ≤ 0) in plain arithmetic to 1 ulp; the
-sigmoids of a small piece of points are formed first (vectorised, no sums), then the sums.
-z is formed in the data's dtype; the sigmoid and the sums are float64 for both dtypes.
-The sigmoid loop may contract a·b + c into FMAs (one rounding); nothing is reassociated.
+residuals of a small piece of points are formed first (vectorised, no sums), from views of
+the piece, so that no index needs a negative-index check (one would keep LLVM scalar), then
+the sums. z is formed in the data's dtype; the sigmoid and the sums are float64 for both
+dtypes. The residual loop may contract a·b + c into FMAs (one rounding) and is never
+reassociated; the sums over a piece are (``SUMS``), so they run in vector lanes of partial
+sums, which only changes the order of a few hundred additions.
 With more than one Numba thread the points are cut into chunks of at least ``MIN_CHUNK``
 points, at most one per thread, and ``prange`` runs the chunks, each writing its own partial
 sums (a race-free reduction); when N is too small for two such chunks the serial kernel runs
@@ -45,7 +48,8 @@ from impls.registry import register
 
 PIECE = 512  # points per vectorised piece: three float64 buffers of 4 KiB
 MIN_CHUNK = 8192  # fewest points per parallel chunk: below, the fork-join costs more (above)
-FMA = {"contract"}  # fused multiply-add in the polynomial; no reassociation anywhere
+FMA = {"contract"}  # fused multiply-add in the polynomial and the sigmoid; no reassociation
+SUMS = {"contract", "reassoc"}  # the sums only: lanes of partial sums, so they vectorise
 LOG2E = 1.4426950408889634
 LN2_HI = 6.93147180369123816490e-01  # ln 2 in two parts, so k·LN2_HI is exact
 LN2_LO = 1.90821492927058770002e-10
@@ -91,61 +95,68 @@ def exp_nonpositive(a):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=False, nogil=True, error_model="numpy", inline="always", fastmath=FMA)
-def _sigmoid(z):  # pragma: no cover - compiled
-    """(s, p) = (σ(−|z|), σ(z)σ(−z) = e/(1 + e)²) with e = exp(−|z|): scalars only, so the
-    caller's loop vectorises (array arguments here would add reference counting calls)."""
-    e = exp_nonpositive(-abs(z))
+def _residual(zi, yi):  # pragma: no cover - compiled
+    """(r, q) = (σ(z) − y, r·σ(z)σ(−z)): scalars, so the caller's loop vectorises."""
+    e = exp_nonpositive(-abs(zi))
     t = 1.0 / (1.0 + e)
-    return e * t, e * t * t
+    s = e * t  # σ(−|z|)
+    r = (1.0 - s if zi >= 0 else s) - yi
+    return r, r * (s * t)  # σ(z)σ(−z) = e/(1 + e)²
 
 
 @numba.njit(cache=False, nogil=True, error_model="numpy", fastmath=FMA)
-def _sigmoids(x, x1, w, b, lo, m, z, s, p):  # pragma: no cover - compiled
-    """The sigmoids of m points from lo: no sums, so the loop vectorises (d = 1: x1 is x)."""
-    if x.shape[1] == 1:
+def _residuals(xs, x1s, ys, w, b, r, q):  # pragma: no cover - compiled
+    """r and q of a piece's points, from views, so every index is known non-negative and the
+    loop vectorises; no sums here, so nothing is reassociated."""
+    if xs.shape[1] == 1:
         w0 = w[0]
-        for i in range(m):
-            zi = x1[lo + i] * w0 + b
-            z[i] = zi
-            s[i], p[i] = _sigmoid(zi)
+        for i in range(ys.shape[0]):
+            r[i], q[i] = _residual(x1s[i] * w0 + b, ys[i])
     else:
-        for i in range(m):
+        for i in range(ys.shape[0]):
             zi = b
-            for k in range(x.shape[1]):
-                zi += x[lo + i, k] * w[k]
-            z[i] = zi
-            s[i], p[i] = _sigmoid(zi)
+            for k in range(xs.shape[1]):
+                zi += xs[i, k] * w[k]
+            r[i], q[i] = _residual(zi, ys[i])
+
+
+@numba.njit(cache=False, nogil=True, error_model="numpy", fastmath=SUMS)
+def _sums(xs, x1s, r, q, acc, slope):  # pragma: no cover - compiled
+    """acc[0] += Σr², acc[1 + k] += Σq·x_k, acc[-1] += Σq over a piece, in vector lanes."""
+    total, gw, gb = 0.0, 0.0, 0.0
+    d = xs.shape[1]
+    for i in range(r.shape[0]):
+        total += r[i] * r[i]
+    if slope:
+        for i in range(r.shape[0]):
+            gb += q[i]
+        if d == 1:
+            for i in range(r.shape[0]):
+                gw += q[i] * x1s[i]
+            acc[1] += gw
+        else:
+            for i in range(r.shape[0]):
+                for k in range(d):
+                    acc[1 + k] += q[i] * xs[i, k]
+    acc[0] += total
+    acc[1 + d] += gb
 
 
 @numba.njit(cache=False, nogil=True, error_model="numpy")
 def _chunk(x, x1, y, w, b, lo, hi, out, slope):  # pragma: no cover - compiled
     """Sums over points lo..hi into out: out[0] = Σr², out[1 + k] = Σδx_k, out[-1] = Σδ.
 
-    In pieces of ``PIECE`` points: the sigmoids of a piece (vectorised) into small buffers
-    that stay in L1, then the sums over it with local accumulators (scalars for d = 1).
+    In pieces of ``PIECE`` points: the residuals of a piece (vectorised) into small buffers
+    that stay in L1, then the sums over it (vectorised too: its lanes are partial sums).
     """
-    d = x.shape[1]
-    z, s, p = np.empty(PIECE), np.empty(PIECE), np.empty(PIECE)
-    acc = np.zeros(d + 2)
+    r, q = np.empty(PIECE), np.empty(PIECE)
+    acc = np.zeros(x.shape[1] + 2)
     for start in range(lo, hi, PIECE):
-        m = min(PIECE, hi - start)
-        _sigmoids(x, x1, w, b, start, m, z, s, p)
-        total, gw, gb = 0.0, 0.0, 0.0
-        for i in range(m):
-            f = 1.0 - s[i] if z[i] >= 0 else s[i]
-            r = f - y[start + i]
-            total += r * r
-            if slope:
-                delta = r * p[i]
-                gb += delta
-                if d == 1:
-                    gw += delta * x1[start + i]
-                else:
-                    for k in range(d):
-                        acc[1 + k] += delta * x[start + i, k]
-        acc[0] += total
-        acc[1] += gw
-        acc[1 + d] += gb
+        stop = min(start + PIECE, hi)
+        m = stop - start
+        xs, x1s = x[start:stop], x1[start:stop]
+        _residuals(xs, x1s, y[start:stop], w, b, r[:m], q[:m])
+        _sums(xs, x1s, r[:m], q[:m], acc, slope)
     out += acc
 
 
