@@ -23,14 +23,14 @@ def np_vg(t, x, y):
     return 0.5 * (r @ r), np.array([delta @ x, delta.sum()])
 
 
-def np_blocked(x, y):
-    """The issue's 'plain NumPy in 16 k-element blocks with out= buffers': (loss, vg)."""
-    z, f, r = np.empty((3, min(BLOCK, x.size)))
+def np_blocked(x, y, block=BLOCK):
+    """The issue's 'plain NumPy in 16 k-element (or other) blocks with out= buffers': (loss, vg)."""
+    z, f, r = np.empty((3, min(block, x.size)))
 
     def loss(t):
         total = 0.0
-        for lo in range(0, x.size, BLOCK):
-            xb, yb = x[lo:lo + BLOCK], y[lo:lo + BLOCK]
+        for lo in range(0, x.size, block):
+            xb, yb = x[lo:lo + block], y[lo:lo + block]
             m = xb.size
             zb, rb = z[:m], r[:m]
             np.multiply(xb, -t[0], out=zb)
@@ -44,8 +44,8 @@ def np_blocked(x, y):
 
     def vg(t):
         total, gw, gb = 0.0, 0.0, 0.0
-        for lo in range(0, x.size, BLOCK):
-            xb, yb = x[lo:lo + BLOCK], y[lo:lo + BLOCK]
+        for lo in range(0, x.size, block):
+            xb, yb = x[lo:lo + block], y[lo:lo + block]
             m = xb.size
             zb, fb, rb = z[:m], f[:m], r[:m]
             np.multiply(xb, -t[0], out=zb)
@@ -88,10 +88,13 @@ def np_complex(t, x, y):
 def numpy_calls(problem, theta) -> dict:
     x, y = problem.x.reshape(-1).copy(), problem.y
     blocked_loss, blocked = np_blocked(x, y)
+    loss_8k, vg_8k = np_blocked(x, y, 8_192)
     with np.errstate(over="ignore"):
         return {"np:loss": lambda: np_loss(theta, x, y), "np:vg": lambda: np_vg(theta, x, y),
                 "np-blocked:loss": lambda: blocked_loss(theta),
                 "np-blocked:vg": lambda: blocked(theta),
+                "np-blocked-8k:loss": lambda: loss_8k(theta),
+                "np-blocked-8k:vg": lambda: vg_8k(theta),
                 "np-central:vg": lambda: np_central(theta, x, y),
                 "np-complex:vg": lambda: np_complex(theta, x, y)}
 
