@@ -157,24 +157,25 @@ class Blocked:
         u = −(x·w + b) is formed once per block; a shift of w_j moves it by −shift·x_j, of b
         by −shift, so each perturbed loss costs the sigmoid and one sum, not another x·w.
         """
+        down = (-shifts).tolist()  # Python floats: cheaper to pass than array scalars
+        w, b, clip = self.negated(theta, max(abs(v) for row in down for v in row))
+        sums = [[0.0] * len(row) for row in down]
         total = 0.0
-        moved = np.zeros(shifts.shape)
-        down = -shifts
-        w, b, clip = self.negated(theta, float(np.abs(shifts).max(initial=0.0)))
         for piece in self.pieces:
             u, uk = self.negated_activation(w, b, piece), piece.moved
             column = piece.x[:, None] if self.x1 is not None else piece.x
-            for (k, j), shift in np.ndenumerate(down):
-                if j < self.d:
-                    np.multiply(column[:, j], shift, out=uk)
-                    np.add(uk, u, out=uk)
-                else:
-                    np.add(u, shift, out=uk)
-                r = self.residual(uk, piece, False, clip)
-                moved[k, j] += float(np.dot(r, r))
+            for row, out in zip(down, sums, strict=True):
+                for j, shift in enumerate(row):
+                    if j < self.d:
+                        np.multiply(column[:, j], shift, out=uk)
+                        uk += u
+                    else:
+                        np.add(u, shift, out=uk)
+                    r = self.residual(uk, piece, False, clip)
+                    out[j] += float(np.dot(r, r))
             r = self.residual(u, piece, False, clip)
             total += float(np.dot(r, r))
-        return 0.5 * total, 0.5 * moved
+        return 0.5 * total, 0.5 * np.array(sums)
 
 
 def loss(theta: np.ndarray, x: np.ndarray, y: np.ndarray):
