@@ -163,6 +163,18 @@ def test_numba_exp_is_within_an_ulp_down_to_the_subnormals():
     np.testing.assert_allclose(got, np.exp(grid), rtol=2.3e-16, atol=0)
 
 
+def test_numba_float32_exp_is_within_one_and_a_half_ulps_down_to_the_subnormals():
+    numba_fused = pytest.importorskip("impls.numba_fused")
+    exp = numba_fused.numba.njit(lambda a: numba_fused.exp_nonpositive_32(a))
+    grid = np.concatenate([-np.abs(np.random.default_rng(2).standard_normal(3000)) * 25,
+                           [0.0, -0.0, -1e-30, -0.3466, -87.0, -88.7, -100.0, -103.5, -110.0,
+                            -1000.0]]).astype(np.float32)
+    got = np.array([exp(a) for a in grid], dtype=np.float64)
+    exact = np.exp(grid.astype(np.float64))
+    ulps = np.abs(got - exact) / np.spacing(exact.astype(np.float32)).astype(np.float64)
+    assert ulps.max() <= 1.5  # spacing(0) is float32's smallest subnormal: exact underflow
+
+
 def test_op_counts_its_calls_and_keeps_string_equality():
     assert Op("train") == "train" and Op.parse("loss") is Op.LOSS
     assert [Op.parse(op).calls(10) for op in ("loss", "value_and_grad", "step", "train")] \
