@@ -180,7 +180,15 @@ def main() -> int:
     parser.add_argument("--target", type=float, default=0.05, help="seconds per sample")
     parser.add_argument("--out", type=Path, default=Path("results/reference-fair"))
     parser.add_argument("--note", default="")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the sizes and comparisons it would measure, and stop")
     args = parser.parse_args()
+    if args.dry_run:
+        print(f"sizes: {', '.join(f'{n:,}' for n in args.n)}; {args.rounds} rounds; "
+              f"out: {args.out}")
+        for what, _top, _bottom, goal in COMPARISONS:
+            print(f"  {what}" + ("" if goal is None else f" (goal ≤ {goal})"))
+        return 0
     registry.load_plugin(PLUGIN_V1)
     results = []
     for n in args.n:
