@@ -38,6 +38,8 @@ OURS = ("numpy-manual", "numpy-manual-v1", "finite-diff", "finite-diff-forward",
 BEST = {"np-best:vg": ("np:vg", "np-blocked:vg", "np-blocked-8k:vg"),
         "np-best:loss": ("np:loss", "np-blocked:loss", "np-blocked-8k:loss")}
 FAIR, BASELINE_GOAL = 1.2, 1.1  # ours ÷ the plain version; numpy-manual ÷ the fastest plain
+FLOOR_FROM = 1_000_000  # the floor's goal counts from this N: below, one pass is a few µs and
+# the ratio measures the call's fixed cost, not how near the kernel runs to the machine
 # (what, numerator, denominator, goal): numerator ÷ denominator should be at most goal
 COMPARISONS = (
     ("numpy-manual value_and_grad ÷ fastest plain NumPy", "numpy-manual:vg", "np-best:vg",
@@ -144,6 +146,8 @@ def summarise(n: int, samples: dict[str, list[float]]) -> dict:
         if top not in samples or bottom not in samples:
             continue
         ratio = float(np.median(np.array(samples[top]) / np.array(samples[bottom])))
+        if bottom.startswith("floor") and n < FLOOR_FROM:
+            goal = None
         ratios.append({"comparison": what, "ratio": ratio, "goal": goal,
                        "meets_goal": None if goal is None else ratio <= goal})
     return {"n": n, "median_seconds": times, "ratios": ratios}
