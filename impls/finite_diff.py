@@ -13,7 +13,7 @@ from impls.base import NumpyImplementation
 from impls.numpy_manual import Blocked
 from impls.registry import register
 
-SCALE = {(scheme, np.dtype(name)): float(np.finfo(name).eps) ** power
+SCALE = {(scheme, np.dtype(name)): np.finfo(name).eps ** power  # in the dtype, as the check
          for scheme, power in (("central", 1.0 / 3.0), ("forward", 0.5))
          for name in ("float64", "float32")}  # ε^power, worked out once: not in every call
 
