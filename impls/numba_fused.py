@@ -4,9 +4,13 @@ Each point is read once: z = x·w + b, e = exp(−|z|), s = e/(1 + e) = σ(−|z
 for z ≥ 0 and s otherwise, and σ(z)σ(−z) = e/(1 + e)², so no exp overflows at |z| = 1000 and
 the tail keeps its digits. libm's ``exp`` is a call LLVM cannot vectorise and costs most of
 the time, so ``exp_nonpositive`` computes e^a (a ≤ 0) in plain arithmetic to 1 ulp; the
-sigmoids of a small piece of points are formed first (vectorised, no sums), then the sums.
-z is formed in the data's dtype; the sigmoid and the sums are float64 for both dtypes.
-The sigmoid loop may contract a·b + c into FMAs (one rounding); nothing is reassociated.
+residuals of a small piece of points are formed first (vectorised, no sums), from views of
+the piece, so that no index needs a negative-index check (one would keep LLVM scalar), then
+the sums. z and the sigmoid are formed in the data's dtype (float32 data get a float32 exp,
+``exp_nonpositive_32``, with twice the vector lanes), the sums in float64 for both dtypes.
+The residual loop may contract a·b + c into FMAs (one rounding) and is never reassociated;
+the sums over a piece are (``SUMS``), so they run in vector lanes of partial sums, which
+only changes the order of a few hundred additions.
 With more than one Numba thread the points are cut into chunks of at least ``MIN_CHUNK``
 points, at most one per thread, and ``prange`` runs the chunks, each writing its own partial
 sums (a race-free reduction); when N is too small for two such chunks the serial kernel runs
@@ -38,14 +42,15 @@ import numba
 import numpy as np
 from llvmlite import ir
 from numba import types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 from impls.base import NumpyImplementation
 from impls.registry import register
 
 PIECE = 512  # points per vectorised piece: three float64 buffers of 4 KiB
 MIN_CHUNK = 8192  # fewest points per parallel chunk: below, the fork-join costs more (above)
-FMA = {"contract"}  # fused multiply-add in the polynomial; no reassociation anywhere
+FMA = {"contract"}  # fused multiply-add in the polynomial and the sigmoid; no reassociation
+SUMS = {"contract", "reassoc"}  # the sums only: lanes of partial sums, so they vectorise
 LOG2E = 1.4426950408889634
 LN2_HI = 6.93147180369123816490e-01  # ln 2 in two parts, so k·LN2_HI is exact
 LN2_LO = 1.90821492927058770002e-10
@@ -90,62 +95,124 @@ def exp_nonpositive(a):  # pragma: no cover - compiled
     return p * _as_double((half + 1023) << 52) * _as_double((rest + 1023) << 52)
 
 
+@intrinsic
+def _as_single(typingctx, bits):  # pragma: no cover - compiled
+    """The float32 whose IEEE bits are ``bits`` (2^k from (k + 127) << 23), vectorisable."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.FloatType())
+
+    return types.float32(types.int32), codegen
+
+
+F32 = np.float32  # float32 constants: a bare literal would make float32 arithmetic float64
+LOG2E_32, LN2_HI_32, LN2_LO_32 = F32(LOG2E), F32(0.693359375), F32(-2.12194440e-4)
+ONE_32, HALF_32, FLOOR_32 = F32(1.0), F32(0.5), F32(-104.0)
+C2_32, C3_32, C4_32 = F32(1 / 2), F32(1 / 6), F32(1 / 24)  # Taylor coefficients 1/k!
+C5_32, C6_32, C7_32 = F32(1 / 120), F32(1 / 720), F32(1 / 5040)
+
+
 @numba.njit(cache=False, nogil=True, error_model="numpy", inline="always", fastmath=FMA)
-def _sigmoid(z):  # pragma: no cover - compiled
-    """(s, p) = (σ(−|z|), σ(z)σ(−z) = e/(1 + e)²) with e = exp(−|z|): scalars only, so the
-    caller's loop vectorises (array arguments here would add reference counting calls)."""
-    e = exp_nonpositive(-abs(z))
+def exp_nonpositive_32(a):  # pragma: no cover - compiled
+    """e^a for a float32 a ≤ 0 within 1.5 ulp of float32, in float32 (twice the vector lanes):
+    the same reduction as ``exp_nonpositive``, Taylor to r⁷ (error < 1e-9)."""
+    a = max(a, FLOOR_32)
+    k = F32(math.floor(a * LOG2E_32 + HALF_32))
+    r = (a - k * LN2_HI_32) - k * LN2_LO_32
+    p = (((((C7_32 * r + C6_32) * r + C5_32) * r + C4_32) * r + C3_32) * r + C2_32) * r
+    p = (p + ONE_32) * r + ONE_32
+    half = np.int32(k) // np.int32(2)
+    rest = np.int32(k) - half
+    return (p * _as_single((half + np.int32(127)) << np.int32(23))
+            * _as_single((rest + np.int32(127)) << np.int32(23)))
+
+
+@numba.njit(cache=False, nogil=True, error_model="numpy", inline="always", fastmath=FMA)
+def _residual_64(zi, yi):  # pragma: no cover - compiled
+    """(r, q) = (σ(z) − y, r·σ(z)σ(−z)): scalars, so the caller's loop vectorises."""
+    e = exp_nonpositive(-abs(zi))
     t = 1.0 / (1.0 + e)
-    return e * t, e * t * t
+    s = e * t  # σ(−|z|)
+    r = (1.0 - s if zi >= 0 else s) - yi
+    return r, r * (s * t)  # σ(z)σ(−z) = e/(1 + e)²
+
+
+@numba.njit(cache=False, nogil=True, error_model="numpy", inline="always", fastmath=FMA)
+def _residual_32(zi, yi):  # pragma: no cover - compiled
+    """``_residual_64`` in float32, for float32 data (the sums stay float64)."""
+    e = exp_nonpositive_32(-abs(zi))
+    t = ONE_32 / (ONE_32 + e)
+    s = e * t
+    r = (ONE_32 - s if zi >= 0 else s) - yi
+    return r, r * (s * t)
+
+
+def _residual(zi, yi):  # pragma: no cover - only its overload runs, compiled
+    """(σ(z) − y, (σ(z) − y)·σ(z)σ(−z)) in z's precision."""
+
+
+@overload(_residual, jit_options={"fastmath": FMA, "error_model": "numpy"})
+def _residual_typed(zi, yi):  # pragma: no cover - compiled
+    if zi == types.float32:
+        return lambda zi, yi: _residual_32(zi, yi)
+    return lambda zi, yi: _residual_64(zi, yi)
 
 
 @numba.njit(cache=False, nogil=True, error_model="numpy", fastmath=FMA)
-def _sigmoids(x, x1, w, b, lo, m, z, s, p):  # pragma: no cover - compiled
-    """The sigmoids of m points from lo: no sums, so the loop vectorises (d = 1: x1 is x)."""
-    if x.shape[1] == 1:
+def _residuals(xs, x1s, ys, w, b, r, q):  # pragma: no cover - compiled
+    """r and q of a piece's points, from views, so every index is known non-negative and the
+    loop vectorises; no sums here, so nothing is reassociated."""
+    if xs.shape[1] == 1:
         w0 = w[0]
-        for i in range(m):
-            zi = x1[lo + i] * w0 + b
-            z[i] = zi
-            s[i], p[i] = _sigmoid(zi)
+        for i in range(ys.shape[0]):
+            r[i], q[i] = _residual(x1s[i] * w0 + b, ys[i])
     else:
-        for i in range(m):
+        for i in range(ys.shape[0]):
             zi = b
-            for k in range(x.shape[1]):
-                zi += x[lo + i, k] * w[k]
-            z[i] = zi
-            s[i], p[i] = _sigmoid(zi)
+            for k in range(xs.shape[1]):
+                zi += xs[i, k] * w[k]
+            r[i], q[i] = _residual(zi, ys[i])
+
+
+@numba.njit(cache=False, nogil=True, error_model="numpy", fastmath=SUMS)
+def _sums(xs, x1s, r, q, acc, slope):  # pragma: no cover - compiled
+    """acc[0] += Σr², acc[1 + k] += Σq·x_k, acc[-1] += Σq over a piece, in vector lanes."""
+    total, gw, gb = 0.0, 0.0, 0.0
+    d = xs.shape[1]
+    for i in range(r.shape[0]):
+        ri = np.float64(r[i])
+        total += ri * ri
+    if slope:
+        for i in range(r.shape[0]):
+            gb += np.float64(q[i])
+        if d == 1:
+            for i in range(r.shape[0]):
+                gw += np.float64(q[i]) * np.float64(x1s[i])
+            acc[1] += gw
+        else:
+            for i in range(r.shape[0]):
+                for k in range(d):
+                    acc[1 + k] += np.float64(q[i]) * np.float64(xs[i, k])
+    acc[0] += total
+    acc[1 + d] += gb
 
 
 @numba.njit(cache=False, nogil=True, error_model="numpy")
 def _chunk(x, x1, y, w, b, lo, hi, out, slope):  # pragma: no cover - compiled
     """Sums over points lo..hi into out: out[0] = Σr², out[1 + k] = Σδx_k, out[-1] = Σδ.
 
-    In pieces of ``PIECE`` points: the sigmoids of a piece (vectorised) into small buffers
-    that stay in L1, then the sums over it with local accumulators (scalars for d = 1).
+    In pieces of ``PIECE`` points: the residuals of a piece (vectorised) into small buffers
+    that stay in L1, then the sums over it (vectorised too: its lanes are partial sums).
     """
-    d = x.shape[1]
-    z, s, p = np.empty(PIECE), np.empty(PIECE), np.empty(PIECE)
-    acc = np.zeros(d + 2)
+    r, q = np.empty(PIECE, y.dtype), np.empty(PIECE, y.dtype)  # in the data's dtype: a
+    # float32 residual stored to float64 would keep LLVM from vectorising its loop
+    acc = np.zeros(x.shape[1] + 2)
     for start in range(lo, hi, PIECE):
-        m = min(PIECE, hi - start)
-        _sigmoids(x, x1, w, b, start, m, z, s, p)
-        total, gw, gb = 0.0, 0.0, 0.0
-        for i in range(m):
-            f = 1.0 - s[i] if z[i] >= 0 else s[i]
-            r = f - y[start + i]
-            total += r * r
-            if slope:
-                delta = r * p[i]
-                gb += delta
-                if d == 1:
-                    gw += delta * x1[start + i]
-                else:
-                    for k in range(d):
-                        acc[1 + k] += delta * x[start + i, k]
-        acc[0] += total
-        acc[1] += gw
-        acc[1 + d] += gb
+        stop = min(start + PIECE, hi)
+        m = stop - start
+        xs, x1s = x[start:stop], x1[start:stop]
+        _residuals(xs, x1s, y[start:stop], w, b, r[:m], q[:m])
+        _sums(xs, x1s, r[:m], q[:m], acc, slope)
     out += acc
 
 

@@ -1,13 +1,16 @@
 """The seed's chain-rule gradient in plain NumPy, written as fast as good NumPy gets.
 
-One ``exp`` per point: with e = exp(−|z|), s = e/(1 + e) = σ(−|z|) is the small side of the
-sigmoid, σ(z) = 1 − s for z ≥ 0 and s otherwise, and f(1 − f) = σ(z)σ(−z) = s(1 − s) for every
-z, so nothing overflows at |z| = 1000 and the tail keeps its digits. The data are walked in
-blocks of ``BLOCK`` points through preallocated buffers that stay in cache, so each of the
-dozen elementwise passes reads cache, not memory, and no length-N temporary is ever made.
-d = 1 takes a 1-D path (``w * x + b``), d > 1 one matrix-vector product per block.
-The first version (σ through ``logaddexp``, two sigmoids per point) is
-``examples/plugin_numpy_manual_v1.py``.
+The textbook sigmoid, f = 1/(1 + e) with e = exp(u) and u = −z, and its slope written as
+f(1 − f) = e·f·f: as many elementwise passes as the textbook's f(1 − f), but exact in both
+tails, since e·f·f keeps e's digits where f rounds to 1 (1 − f would be 0) and 1/(1 + e)
+keeps them where f is tiny. Where some u could pass ``LIMIT[dtype]`` (|w|·max‖x‖₁ + |b|, from
+the data's reach measured once) u is first clipped there (one pass, rarely taken) so that e
+stays finite and e·f·f never becomes ∞·0: beyond the clip σ(z) is under the smallest normal
+number, and is returned as at most that. The data are walked in blocks of ``BLOCK`` points through
+preallocated buffers that stay in cache, so each elementwise pass reads cache, not memory,
+and no length-N temporary is ever made. d = 1 takes a 1-D path (``w * x + b``), d > 1 one
+matrix-vector product per block. The first version (σ through ``logaddexp``, two sigmoids
+per point) is ``examples/plugin_numpy_manual_v1.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import numpy as np
 from impls.base import NumpyImplementation
 from impls.registry import register
 
-BLOCK = 8_192  # points per block: five float64 buffers of 64 KiB stay in L2
+BLOCK = 8_192  # points per block: five float64 buffers of 64 KiB stay in L2 (16 k was slower)
+# the largest u whose exp, and 1 + exp, stay finite: floor(log(largest float))
+LIMIT = {np.dtype("float64"): 709.0, np.dtype("float32"): 88.0}
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -47,11 +52,18 @@ class Blocked:
     and little Python. Not re-entrant: the buffers are shared by every call on one instance.
     """
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, block: int = BLOCK) -> None:
+    def __init__(self, x: np.ndarray, y: np.ndarray, block: int = BLOCK,
+                 bounded: bool = True) -> None:
+        """``bounded``: measure the data's reach max‖x_i‖₁ now (one pass), so that calls skip
+        the clip when |w|·reach + |b| stays under the limit; without it every call clips."""
         self.x, self.y = x, y
         self.n, self.d = x.shape
         self.dtype = x.dtype
+        self.limit = LIMIT.get(self.dtype, 709.0)
         self.x1 = x.reshape(-1) if self.d == 1 else None  # (n, 1) C-order: a 1-D view
+        self.reach = np.inf if not bounded else (
+            max(float(self.x1.max()), -float(self.x1.min())) if self.x1 is not None
+            else float(np.abs(x).sum(axis=1).max()))
         size = max(1, min(block, self.n))
         self.block = size
         buffers = np.empty((5, size), dtype=x.dtype)
@@ -72,29 +84,50 @@ class Blocked:
         z += theta[-1]
         return z
 
-    @staticmethod
-    def residual(z: np.ndarray, piece: Piece, slope: bool) -> np.ndarray:
-        """r = σ(z) − y, and with ``slope`` also p = σ(z)σ(−z) in ``piece.p``: one exp a point."""
-        s, p, r = piece.s, piece.p, piece.r
-        np.abs(z, out=s)
-        np.negative(s, out=s)
-        np.exp(s, out=s)  # e = exp(−|z|) ∈ (0, 1]: never overflows
-        np.add(s, 1, out=p)
-        np.divide(s, p, out=s)  # s = e/(1 + e) = σ(−|z|) ∈ (0, ½]
+    def negated(self, theta: np.ndarray, margin: float = 0.0) -> tuple[object, float, bool]:
+        """(−w, −b, clip) for u = −z: −w a Python float for d = 1 (cheaper to pass than an
+        array), and whether some |z| could pass the limit for θ moved by up to ``margin``."""
+        b = -float(theta[-1])
+        if self.x1 is not None:
+            w = -float(theta[0])
+            top = abs(w)
+        else:
+            w = -theta[:-1]
+            top = float(np.abs(w).max())
+        return w, b, (top + margin) * self.reach + abs(b) + margin > self.limit
+
+    def negated_activation(self, w, b: float, piece: Piece) -> np.ndarray:
+        """u = −(x·w + b) = x·(−w) + (−b) for the piece's points, in its buffer."""
+        u = piece.z
+        if self.x1 is not None:
+            np.multiply(piece.x, w, out=u)
+        else:
+            np.matmul(piece.x, w, out=u)
+        u += b
+        return u
+
+    def residual(self, u: np.ndarray, piece: Piece, slope: bool, clip: bool) -> np.ndarray:
+        """r = σ(z) − y from u = −z (with ``clip``, clipped in place first), and with
+        ``slope`` also p = σ(z)σ(−z) = e·f·f in ``piece.p``: one exp a point."""
+        e, f, r = piece.s, piece.p, piece.r
+        if clip:
+            np.minimum(u, self.limit, out=u)
+        np.exp(u, out=e)  # e = exp(−z) ≤ exp(LIMIT): finite
+        np.add(e, 1, out=f)
+        np.divide(1, f, out=f)  # f = 1/(1 + e) = σ(z); faster than np.reciprocal
+        np.subtract(f, piece.y, out=r)
         if slope:
-            np.divide(s, p, out=p)  # e/(1 + e)² = σ(|z|)σ(−|z|) = σ(z)σ(−z)
-        np.greater_equal(z, 0, out=r)  # h = 1 where σ(z) = 1 − s, 0 where σ(z) = s
-        np.subtract(r, s, out=r)
-        np.abs(r, out=r)  # |h − s| = σ(z), exactly s in the left tail (and ½ at z = −0)
-        np.subtract(r, piece.y, out=r)
+            e *= f  # e·f = σ(−z), with e's digits where f rounds to 1
+            np.multiply(e, f, out=f)
         return r
 
     def loss(self, theta: np.ndarray, unrounded: bool = False):
         """L(θ) in the data's dtype; ``unrounded``: the float64 sum itself, for callers that
         add the losses of several blocks (Dask chunks) before rounding once."""
         total = 0.0
+        w, b, clip = self.negated(theta)
         for piece in self.pieces:
-            r = self.residual(self.pre_activation(theta, piece), piece, False)
+            r = self.residual(self.negated_activation(w, b, piece), piece, False, clip)
             total += float(np.dot(r, r))
         return 0.5 * total if unrounded else self.dtype.type(0.5 * total)
 
@@ -103,8 +136,9 @@ class Blocked:
         ``unrounded``: those sums as a float and a list, not rounded to the data's dtype."""
         total, slope_w, slope_b = 0.0, 0.0, 0.0
         matrix = np.zeros(self.d) if self.x1 is None else None
+        w, b, clip = self.negated(theta)
         for piece in self.pieces:
-            r = self.residual(self.pre_activation(theta, piece), piece, True)
+            r = self.residual(self.negated_activation(w, b, piece), piece, True, clip)
             total += float(np.dot(r, r))
             delta = np.multiply(piece.p, r, out=piece.p)
             if matrix is None:
@@ -120,25 +154,28 @@ class Blocked:
     def shifted_losses(self, theta: np.ndarray, shifts: np.ndarray) -> tuple[float, np.ndarray]:
         """L(θ) and L(θ + shifts[k, j]·e_j) for every k, j, in one pass over the data.
 
-        z = x·w + b is formed once per block; a shift of w_j moves it by shift·x_j, of b by the
-        shift, so each perturbed loss costs the sigmoid and one sum, not another x·w.
+        u = −(x·w + b) is formed once per block; a shift of w_j moves it by −shift·x_j, of b
+        by −shift, so each perturbed loss costs the sigmoid and one sum, not another x·w.
         """
+        down = (-shifts).tolist()  # Python floats: cheaper to pass than array scalars
+        w, b, clip = self.negated(theta, max(abs(v) for row in down for v in row))
+        sums = [[0.0] * len(row) for row in down]
         total = 0.0
-        moved = np.zeros(shifts.shape)
         for piece in self.pieces:
-            z, zk = self.pre_activation(theta, piece), piece.moved
+            u, uk = self.negated_activation(w, b, piece), piece.moved
             column = piece.x[:, None] if self.x1 is not None else piece.x
-            for (k, j), shift in np.ndenumerate(shifts):
-                if j < self.d:
-                    np.multiply(column[:, j], shift, out=zk)
-                    np.add(zk, z, out=zk)
-                else:
-                    np.add(z, shift, out=zk)
-                r = self.residual(zk, piece, False)
-                moved[k, j] += float(np.dot(r, r))
-            r = self.residual(z, piece, False)
+            for row, out in zip(down, sums, strict=True):
+                for j, shift in enumerate(row):
+                    if j < self.d:
+                        np.multiply(column[:, j], shift, out=uk)
+                        uk += u
+                    else:
+                        np.add(u, shift, out=uk)
+                    r = self.residual(uk, piece, False, clip)
+                    out[j] += float(np.dot(r, r))
+            r = self.residual(u, piece, False, clip)
             total += float(np.dot(r, r))
-        return 0.5 * total, 0.5 * moved
+        return 0.5 * total, 0.5 * np.array(sums)
 
 
 def loss(theta: np.ndarray, x: np.ndarray, y: np.ndarray):

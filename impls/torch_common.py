@@ -9,7 +9,10 @@ from impls.base import Implementation
 
 
 def loss(theta: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    residual = torch.sigmoid(x @ theta[:-1] + theta[-1]) - y
+    """½ Σ (σ(x·w + b) − y)²; x a vector for d = 1, where ``w * x + b`` costs less than the
+    (N, 1) matrix-vector product (and is what its users write), a matrix otherwise."""
+    z = theta[0] * x + theta[1] if x.ndim == 1 else x @ theta[:-1] + theta[-1]
+    residual = torch.sigmoid(z) - y
     return 0.5 * torch.dot(residual, residual)
 
 
@@ -23,7 +26,10 @@ class TorchBase(Implementation):
         return None if torch.cuda.is_available() else "PyTorch sees no CUDA device"
 
     def asarray(self, a: np.ndarray) -> torch.Tensor:
-        # from_numpy shares memory on the CPU: no copy of the data set.
+        """from_numpy shares memory on the CPU: no copy of the data set. An (N, 1) x becomes
+        the vector ``loss`` takes for d = 1 (a view: x is the only 2-D array converted)."""
+        if a.ndim == 2 and a.shape[1] == 1:
+            a = a.reshape(-1)
         return torch.from_numpy(np.ascontiguousarray(a)).to(self.device)
 
     def to_numpy(self, a) -> np.ndarray:

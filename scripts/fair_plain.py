@@ -23,14 +23,29 @@ def np_vg(t, x, y):
     return 0.5 * (r @ r), np.array([delta @ x, delta.sum()])
 
 
-def np_blocked(x, y):
-    """The issue's 'plain NumPy in 16 k-element blocks with out= buffers'."""
-    z, f, r = np.empty((3, min(BLOCK, x.size)))
+def np_blocked(x, y, block=BLOCK):
+    """The issue's 'plain NumPy in 16 k-element (or other) blocks with out= buffers': (loss, vg)."""
+    z, f, r = np.empty((3, min(block, x.size)))
+
+    def loss(t):
+        total = 0.0
+        for lo in range(0, x.size, block):
+            xb, yb = x[lo:lo + block], y[lo:lo + block]
+            m = xb.size
+            zb, rb = z[:m], r[:m]
+            np.multiply(xb, -t[0], out=zb)
+            zb -= t[1]
+            np.exp(zb, out=zb)
+            zb += 1
+            np.reciprocal(zb, out=rb)
+            rb -= yb
+            total += rb @ rb
+        return 0.5 * total
 
     def vg(t):
         total, gw, gb = 0.0, 0.0, 0.0
-        for lo in range(0, x.size, BLOCK):
-            xb, yb = x[lo:lo + BLOCK], y[lo:lo + BLOCK]
+        for lo in range(0, x.size, block):
+            xb, yb = x[lo:lo + block], y[lo:lo + block]
             m = xb.size
             zb, fb, rb = z[:m], f[:m], r[:m]
             np.multiply(xb, -t[0], out=zb)
@@ -47,7 +62,7 @@ def np_blocked(x, y):
             gb += zb.sum()
         return 0.5 * total, np.array([gw, gb])
 
-    return vg
+    return loss, vg
 
 
 def np_central(t, x, y):
@@ -72,10 +87,14 @@ def np_complex(t, x, y):
 
 def numpy_calls(problem, theta) -> dict:
     x, y = problem.x.reshape(-1).copy(), problem.y
-    blocked = np_blocked(x, y)
+    blocked_loss, blocked = np_blocked(x, y)
+    loss_8k, vg_8k = np_blocked(x, y, 8_192)
     with np.errstate(over="ignore"):
         return {"np:loss": lambda: np_loss(theta, x, y), "np:vg": lambda: np_vg(theta, x, y),
+                "np-blocked:loss": lambda: blocked_loss(theta),
                 "np-blocked:vg": lambda: blocked(theta),
+                "np-blocked-8k:loss": lambda: loss_8k(theta),
+                "np-blocked-8k:vg": lambda: vg_8k(theta),
                 "np-central:vg": lambda: np_central(theta, x, y),
                 "np-complex:vg": lambda: np_complex(theta, x, y)}
 
@@ -115,8 +134,27 @@ def torch_calls(problem, theta) -> dict:
         return value.detach(), leaf.grad
 
     functional = torch.func.grad_and_value(loss)
-    return {"torch:loss": eager_loss, "torch:vg": eager_vg,
-            "torch-func-plain:vg": lambda: functional(t, x, y)}
+    compiled_loss = torch.compile(loss)
+    compiled_vg = torch.compile(functional)
+
+    def compiled_no_grad():
+        with torch.no_grad():
+            return compiled_loss(t, x, y)
+
+    def compiled_backward():
+        leaf = t.clone().requires_grad_(True)
+        value = compiled_loss(leaf, x, y)
+        value.backward()
+        return value.detach(), leaf.grad
+
+    calls = {"torch:loss": eager_loss, "torch:vg": eager_vg,
+             "torch-func-plain:vg": lambda: functional(t, x, y),
+             "torch-compile-plain:loss": compiled_no_grad,
+             "torch-compile-plain:vg": lambda: compiled_vg(t, x, y),
+             "torch-compile-backward:vg": compiled_backward}
+    for call in calls.values():  # compile outside any timing
+        call()
+    return calls
 
 
 def floor_call(problem):

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.check import reference, tolerance
 from impls import Op, Problem, registry, synthetic
-from impls.numpy_manual import Blocked
+from impls.numpy_manual import Blocked, sigmoid
 
 
 def widened(problem: Problem) -> Problem:
@@ -48,12 +48,31 @@ def test_numpy_sigmoid_keeps_its_digits_in_both_tails():
     z = np.array([-1000.0, -690.0, -40.0, -0.5, -0.0, 0.0, 0.5, 40.0, 1000.0])
     blocked = Blocked(np.ones((z.size, 1)), np.zeros(z.size))
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        f = blocked.residual(z, blocked.pieces[0], True).copy()
+        f = blocked.residual(-z, blocked.pieces[0], True, True).copy()
     exact = [1 / (1 + np.exp(-v)) if v > -700 else 0.0 for v in z]
     slope = [np.exp(-abs(v)) / (1 + np.exp(-abs(v))) ** 2 for v in z]
-    np.testing.assert_allclose(f, exact, rtol=2e-16, atol=0)
-    np.testing.assert_allclose(blocked.pieces[0].p, slope, rtol=4e-16, atol=0)
+    tiny = np.finfo(float).tiny  # beyond the clip (z < −709) σ is returned as at most this
+    np.testing.assert_allclose(f[1:], exact[1:], rtol=2e-16, atol=0)
+    np.testing.assert_allclose(blocked.pieces[0].p[1:], slope[1:], rtol=4e-16, atol=0)
+    assert 0 <= f[0] <= tiny and 0 <= blocked.pieces[0].p[0] <= tiny
     assert f[1] > 0 and blocked.pieces[0].p[1] > 0  # 1e-300: kept, not flushed by a cancellation
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_numpy_clips_only_where_the_data_can_overflow(dtype):
+    """Far tails (|z| up to 1000) give finite values, no warnings; near ones skip the clip."""
+    x = np.linspace(-1.0, 1.0, 101, dtype=dtype)[:, None]
+    blocked = Blocked(x, np.full(101, 0.5, dtype=dtype), block=16)
+    assert blocked.reach == 1.0
+    assert not blocked.negated(np.array([2.0, -0.5], dtype=dtype))[2]
+    far = np.array([1000.0, -3.0], dtype=dtype)
+    assert blocked.negated(far)[2]
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        value, grad = blocked.value_and_grad(far)
+        moved = blocked.shifted_losses(far, np.array([[1.0, 1.0]]))[1]
+    assert np.isfinite(value) and np.all(np.isfinite(grad)) and np.all(np.isfinite(moved))
+    exact = 0.5 * np.sum((sigmoid(1000.0 * x[:, 0].astype(float) - 3.0) - 0.5) ** 2)
+    assert float(value) == pytest.approx(exact, rel=1e-6)
 
 
 @pytest.mark.parametrize("d", [1, 3])
@@ -142,6 +161,18 @@ def test_numba_exp_is_within_an_ulp_down_to_the_subnormals():
     grid = -np.abs(np.random.default_rng(1).standard_normal(2000)) * 30
     got = np.array([exp(a) for a in grid])
     np.testing.assert_allclose(got, np.exp(grid), rtol=2.3e-16, atol=0)
+
+
+def test_numba_float32_exp_is_within_one_and_a_half_ulps_down_to_the_subnormals():
+    numba_fused = pytest.importorskip("impls.numba_fused")
+    exp = numba_fused.numba.njit(lambda a: numba_fused.exp_nonpositive_32(a))
+    grid = np.concatenate([-np.abs(np.random.default_rng(2).standard_normal(3000)) * 25,
+                           [0.0, -0.0, -1e-30, -0.3466, -87.0, -88.7, -100.0, -103.5, -110.0,
+                            -1000.0]]).astype(np.float32)
+    got = np.array([exp(a) for a in grid], dtype=np.float64)
+    exact = np.exp(grid.astype(np.float64))
+    ulps = np.abs(got - exact) / np.spacing(exact.astype(np.float32)).astype(np.float64)
+    assert ulps.max() <= 1.5  # spacing(0) is float32's smallest subnormal: exact underflow
 
 
 def test_op_counts_its_calls_and_keeps_string_equality():
