@@ -67,7 +67,8 @@ def problem_to_check(problem: Problem | ProblemSpec | str | Path | None, dtype: 
     problem; ``dtype`` replaces the spec's, and must be a built problem's own."""
     from dataclasses import replace
 
-    from impls.problem import build, check_fits
+    from impls.fits import check_fits
+    from impls.problem import build
 
     try:
         if isinstance(problem, Problem):

@@ -22,7 +22,8 @@ from benchmarks.errors import UsageError
 from benchmarks.store.config import SweepOptions
 from impls import registry
 from impls.base import DEVICES, OPS
-from impls.problem import DTYPES, ProblemError, ProblemSpec, check_fits
+from impls.fits import check_fits
+from impls.problem import DTYPES, ProblemError, ProblemSpec
 
 DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (None, 10**3, 10**4)
@@ -111,11 +112,30 @@ def quick_options() -> SweepOptions:
     return plan_options(quick=True)
 
 
+def in_memory(options: SweepOptions) -> list[str]:
+    """The implementations of the plan that hold the problem in memory (not ``lazy_data``)."""
+    out = []
+    for name in options.impls:
+        try:
+            lazy = getattr(registry.get(name), "lazy_data", False)
+        except registry.RegistryError:
+            lazy = False
+        if not lazy:
+            out.append(name)
+    return out
+
+
 def check_memory(options: SweepOptions) -> None:
+    """Refuse a size an implementation that holds its data in memory cannot hold here."""
+    held = in_memory(options)
+    if not held:
+        return
     for n in options.sizes:
         for d in options.dims:
             for dtype in options.dtypes:
                 try:
                     check_fits(n or 5, d, dtype, copies=2)
                 except ProblemError as error:
-                    raise UsageError(f"{error}; drop it from --sizes") from None
+                    names = ", ".join(held[:3]) + (", …" if len(held) > 3 else "")
+                    raise UsageError(f"{error}; or drop it from --sizes (held in memory by "
+                                     f"{names})") from None
