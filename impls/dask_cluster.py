@@ -143,6 +143,13 @@ def dashboard_address() -> str | None:
     return f"{LOOPBACK}:0" if os.environ.get(DASHBOARD) == "1" else None
 
 
+def scheduler_options() -> dict[str, Any]:
+    """The scheduler's HTTP server (health and metrics routes; the dashboard only if asked)
+    on a free loopback port, never Dask's default 8787, which another cluster may hold."""
+    address = dashboard_address()
+    return {"dashboard": address is not None, "dashboard_address": f"{LOOPBACK}:0"}
+
+
 def local_cluster(workers: int, memory_limit: str | int = "auto") -> Any:
     """Worker processes (one thread each) on this machine: no GIL shared between chunks.
 
@@ -154,7 +161,8 @@ def local_cluster(workers: int, memory_limit: str | int = "auto") -> Any:
     dask.config.set(QUIET)  # the nannies hand this process's configuration to their workers
     return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                         host=LOOPBACK, memory_limit=memory_limit,
-                        dashboard_address=dashboard_address(), silence_logs=logging.ERROR)
+                        dashboard_address=dashboard_address(),
+                        scheduler_kwargs=scheduler_options(), silence_logs=logging.ERROR)
 
 
 def listening(pids: list[int]) -> list[tuple[str, int, int]]:
