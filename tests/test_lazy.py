@@ -4,6 +4,8 @@ compares every chunk with the same sums made in one process."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -25,9 +27,10 @@ def test_a_lazy_problem_makes_the_in_memory_bits_chunk_by_chunk(d, dtype):
     assert lazy.theta0.tobytes() == whole.theta0.tobytes()
     assert np.array_equal(lazy.true_theta, whole.true_theta)
     edges = [0, 1000, chunks.CHUNK - 3, chunks.CHUNK + 5, 2 * chunks.CHUNK, n]
-    for lo, hi in zip(edges, edges[1:], strict=False):
+    for lo, hi in itertools.pairwise(edges):
         x, y = lazy.rows(lo, hi)
-        assert x.tobytes() == whole.x[lo:hi].tobytes() and y.tobytes() == whole.y[lo:hi].tobytes()
+        assert x.tobytes() == whole.x[lo:hi].tobytes()
+        assert y.tobytes() == whole.y[lo:hi].tobytes()
     assert lazy.nbytes == whole.nbytes
     assert not hasattr(lazy, "x")
 
@@ -44,7 +47,7 @@ def test_build_is_lazy_only_where_asked_and_only_for_synthetic_data():
 
 def test_the_memory_guard_lets_dask_manual_take_what_memory_cannot_hold():
     check_memory(plan_options(impl=("dask-manual",), sizes=(10**12,), quick=True))
-    with pytest.raises(UsageError, match="dask-manual .*can take it"):
+    with pytest.raises(UsageError, match=r"dask-manual .*can take it"):
         check_memory(plan_options(impl=("numpy-manual", "dask-manual"), sizes=(10**12,)))
 
 

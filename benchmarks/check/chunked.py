@@ -103,8 +103,8 @@ def check_chunked(problem: LazyProblem, names: list[str], make: Callable[[str], 
             continue
         impl.prepare(problem)
         for label, theta in points(problem).items():
-            say = None if progress is None else (lambda text, lb=label: progress(
-                f"{name} at {lb}: {text}"))
+            say = None if progress is None else (lambda text, at=f"{name} at {label}":
+                                                 progress(f"{at}: {text}"))
             found = entry["points"][label] = check_point(problem, impl, theta, say)
             entry["failures"] += [f"at {label}: {why}" for why in found["failures"]]
         entry["parameters"] = impl.parameters()
