@@ -61,8 +61,10 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--op", type=listing("operation", choice("operation", OPS)),
                         metavar="LIST", help="Time these operations, comma-separated, among "
                         f"{', '.join(OPS)} (default all).")
-    parser.add_argument("--threads", type=threads,
-                        help="Let each worker use this many threads (default 1).")
+    parser.add_argument("--threads", type=listing("threads", threads), metavar="LIST",
+                        help="Let each worker use this many threads, comma-separated: each "
+                        "count is a configuration, timed in the same interleaved rounds as "
+                        "the others (default 1).")
     parser.add_argument("--steps", type=count("steps"),
                         help="Take this many steps per training run (default 10).")
     parser.add_argument("--processes", type=count("processes"),
@@ -79,7 +81,8 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
 def plan_options(impl: tuple[str, ...] | None = None, sizes: tuple | None = None,
                  dims: tuple | None = None, dtype: tuple | None = None,
                  device: tuple | None = None, op: tuple | None = None,
-                 threads: int | None = None, steps: int | None = None, seed: int | None = None,
+                 threads: tuple[int, ...] | None = None, steps: int | None = None,
+                 seed: int | None = None,
                  timeout: float | None = None, quick: bool | None = None,
                  processes: int | None = None, spec: ProblemSpec | None = None,
                  described: dict[str, Any] | None = None) -> SweepOptions:
@@ -99,7 +102,8 @@ def plan_options(impl: tuple[str, ...] | None = None, sizes: tuple | None = None
     return SweepOptions(
         impls=impls, sizes=sizes or (QUICK_SIZES if quick else DEFAULT_SIZES),
         dims=dims or (1,), dtypes=dtype or ("float64",), devices=device or ("cpu",),
-        ops=op or (QUICK_OPS if quick else OPS), threads=threads or 1, steps=steps or 10,
+        ops=op or (QUICK_OPS if quick else OPS), threads=tuple(sorted(threads or (1,))),
+        steps=steps or 10,
         seed=0 if seed is None else seed, quick=quick,
         timeout=300.0 if timeout is None else timeout,
         train_max_n=None if op else DEFAULT_TRAIN_MAX_N,
