@@ -1,11 +1,11 @@
 """Drive a sweep: interleaved rounds across implementations, repeated in K processes.
 
-Configurations that differ only in the implementation and the thread count form a group. For each group, every
-implementation's worker prepares its call, then the rounds alternate across them (A B C …
-A B C …), each sample keeping its round and process index. The whole plan is gone through
-``processes`` times, each pass with fresh worker processes, so what differs between
-processes (address layout, allocator state, frequency) shows in the samples. Each
-configuration's result from each process is stored as soon as its group is done; a
+Configurations that differ only in the implementation and the thread count form a group.
+For each group, every (implementation, threads) worker prepares its call, then the rounds
+alternate across them (A B C … A B C …), each sample keeping its round and process index.
+The whole plan is gone through ``processes`` times, each pass with fresh worker processes,
+so what differs between processes (address layout, allocator state, frequency) shows in
+the samples. Each configuration's result from each process is stored as soon as its group is done; a
 configuration that times out, crashes its worker, raises or returns NaN is stored with its
 message, no later process measures it, and the rest go on. A resumed sweep measures only the
 (configuration, process) pairs the folder does not hold yet.
