@@ -200,7 +200,7 @@ def test_default_plan_skips_long_training_runs_and_says_so(tmp_path):
 
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})
-    configs = plan(["numpy-manual"], [None, 100], [1], ["float64"], ["cpu"], ["train"], 1, 3)
+    configs = plan(["numpy-manual"], [None, 100], [1], ["float64"], ["cpu"], ["train"], [1], 3)
     run_sweep(configs, folder, QUICK, 60, [], train_max_n=50)
     rows = {r["n"]: r for r in run_frame(folder.path).to_dict("records")}
     assert rows[5]["status"] == "ok" and rows[5]["steps"] == 3
