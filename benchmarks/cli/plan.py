@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from typing import Any
 
 from benchmarks.cli.problem_args import check_theta0
@@ -19,6 +20,7 @@ from benchmarks.cli.values import (
     threads,
 )
 from benchmarks.errors import UsageError
+from benchmarks.measure import timing
 from benchmarks.store.config import SweepOptions
 from impls import registry
 from impls.base import DEVICES, OPS
@@ -35,7 +37,7 @@ DEFAULT_TRAIN_MAX_N = 10**5
 SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dtypes",
                 "device": "devices", "op": "ops", "threads": "threads", "steps": "steps",
                 "seed": "seed", "timeout": "timeout", "quick": "quick",
-                "processes": "processes"}
+                "processes": "processes", "rounds": "rounds"}
 DEFAULT_PROCESSES = 2
 
 
@@ -70,6 +72,10 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--processes", type=count("processes"),
                         help="Measure each configuration in this many worker processes, one "
                         f"after another (default {DEFAULT_PROCESSES}; 1 with --quick).")
+    parser.add_argument("--rounds", type=count("rounds"), metavar="K",
+                        help="Time exactly K rounds of each configuration, after its first "
+                        "call and one warm-up call (for calls of minutes, as at N = 1e9 on "
+                        "dask-manual; default: as many as the time budget asks, at least 5).")
     parser.add_argument("--seed", type=seed,
                         help="Seed the synthetic problems' random data (default 0).")
     parser.add_argument("--timeout", type=seconds,
@@ -84,7 +90,8 @@ def plan_options(impl: tuple[str, ...] | None = None, sizes: tuple | None = None
                  threads: tuple[int, ...] | None = None, steps: int | None = None,
                  seed: int | None = None,
                  timeout: float | None = None, quick: bool | None = None,
-                 processes: int | None = None, spec: ProblemSpec | None = None,
+                 processes: int | None = None, rounds: int | None = None,
+                 spec: ProblemSpec | None = None,
                  described: dict[str, Any] | None = None) -> SweepOptions:
     """What to measure, from the command's options (None: the default); ``spec`` carries
     --data, --eta and --theta0 (a data file brings its own N and d)."""
@@ -108,7 +115,15 @@ def plan_options(impl: tuple[str, ...] | None = None, sizes: tuple | None = None
         timeout=300.0 if timeout is None else timeout,
         train_max_n=None if op else DEFAULT_TRAIN_MAX_N,
         problem_spec=json.dumps(spec.to_json(), sort_keys=True) if spec is not None else "",
-        processes=processes or (1 if quick else DEFAULT_PROCESSES))
+        processes=processes or (1 if quick else DEFAULT_PROCESSES), rounds=rounds)
+
+
+def timing_settings(options: SweepOptions) -> timing.Settings:
+    """How each configuration is timed: quick or not, and --rounds K where given."""
+    settings = timing.QUICK if options.quick else timing.DEFAULT
+    if options.rounds is None:
+        return settings
+    return replace(settings, min_rounds=options.rounds, max_rounds=options.rounds)
 
 
 def quick_options() -> SweepOptions:

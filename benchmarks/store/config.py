@@ -120,6 +120,7 @@ class SweepOptions:
     train_max_n: int | None = None
     problem_spec: str = ""  # as Config.problem_spec
     processes: int = 1  # worker processes per configuration, one after another
+    rounds: int | None = None  # exactly this many rounds each (calls of minutes); None: timed
 
     def configs(self) -> list[Config]:
         return plan(self.impls, self.sizes, self.dims, self.dtypes, self.devices, self.ops,
