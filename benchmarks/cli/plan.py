@@ -63,7 +63,9 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--op", type=listing("operation", choice("operation", OPS)),
                         metavar="LIST", help="Time these operations, comma-separated, among "
                         f"{', '.join(OPS)} (default all).")
-    parser.add_argument("--threads", type=listing("threads", threads), metavar="LIST",
+    counts = listing("threads", threads)
+    parser.add_argument("--threads", type=lambda text: tuple(sorted(counts(text))),
+                        metavar="LIST",
                         help="Let each worker use this many threads, comma-separated: each "
                         "count is a configuration, timed in the same interleaved rounds as "
                         "the others (default 1).")
