@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.check import schema
-from benchmarks.check.chunked import check_chunked
 from benchmarks.cli.command import EXIT_FAILED, EXIT_OK
 from benchmarks.errors import UsageError
 from impls import registry
@@ -42,6 +41,8 @@ def wanted(n: int | None, d: int, dtype: str, names: list[str], copies: int,
 def run_chunked(n: int, d: int, seed: int, dtype: str, device: str, names: list[str],
                 json_path: Path | None) -> int:
     """The chunk-by-chunk check, printed, and written to ``json_path``."""
+    from benchmarks.check.chunked import check_chunked  # imports numpy-manual: not at start
+
     problem = lazy_synthetic(n, d, seed, dtype)
     print(f"checking {', '.join(names)} chunk by chunk on N={n}, d={d} ({dtype}, seed "
           f"{seed}): every chunk against the same sums in one process", flush=True)
