@@ -75,6 +75,9 @@ class Implementation(ABC):
     devices: ClassVar[tuple[str, ...]] = ("cpu",)
     dtypes: ClassVar[tuple[str, ...]] = ("float64", "float32")
     max_n: ClassVar[int | None] = None  # sizes beyond which it is impractical (None: any)
+    # True: a synthetic problem reaches ``prepare`` as an ``impls.problem.LazyProblem`` (no
+    # arrays; it makes the rows it needs from the seed), so no memory guard applies to it
+    lazy_data: ClassVar[bool] = False
     # How far from the exact gradient it may be (see benchmarks.check.tolerance): "exact" (AD,
     # manual, complex step: round-off only), "central-difference" or "forward-difference".
     error_model: ClassVar[str] = "exact"

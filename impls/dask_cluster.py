@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 SCHEDULER = "UPDATEBENCH_DASK_SCHEDULER"
 WORKERS = "UPDATEBENCH_DASK_WORKERS"
+DASHBOARD = "UPDATEBENCH_DASK_DASHBOARD"  # "1": serve the scheduler's dashboard (loopback)
+LOOPBACK = "127.0.0.1"  # every socket a LocalCluster of ours opens listens here only
 CONNECT_TIMEOUT_S = 3.0
 
 
@@ -135,15 +137,54 @@ QUIET = {
 }
 
 
+def dashboard_address() -> str | None:
+    """Where the scheduler's dashboard listens: nowhere unless asked (``--dask-dashboard``),
+    then a free port of the loopback interface: nothing of ours listens beyond this machine."""
+    return f"{LOOPBACK}:0" if os.environ.get(DASHBOARD) == "1" else None
+
+
+def scheduler_options() -> dict[str, Any]:
+    """The scheduler's HTTP server (health and metrics routes; the dashboard only if asked)
+    on a free loopback port, never Dask's default 8787, which another cluster may hold."""
+    address = dashboard_address()
+    return {"dashboard": address is not None, "dashboard_address": f"{LOOPBACK}:0"}
+
+
 def local_cluster(workers: int, memory_limit: str | int = "auto") -> Any:
-    """Worker processes (one thread each) on this machine: no GIL shared between chunks."""
+    """Worker processes (one thread each) on this machine: no GIL shared between chunks.
+
+    The scheduler, the nannies and the workers listen on the loopback interface only, and
+    the dashboard is off unless asked for (``dashboard_address``)."""
     import dask
     from distributed import LocalCluster
 
     dask.config.set(QUIET)  # the nannies hand this process's configuration to their workers
     return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                        memory_limit=memory_limit, dashboard_address=":0",  # any free port
-                        silence_logs=logging.ERROR)
+                        host=LOOPBACK, memory_limit=memory_limit,
+                        dashboard_address=dashboard_address(),
+                        scheduler_kwargs=scheduler_options(), silence_logs=logging.ERROR)
+
+
+def listening(pids: list[int]) -> list[tuple[str, int, int]]:
+    """(address, port, pid) of every TCP socket listening in the processes ``pids``."""
+    import psutil
+
+    found = []
+    for pid in pids:
+        try:
+            sockets = psutil.Process(pid).net_connections(kind="inet")
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        found += [(s.laddr.ip, s.laddr.port, pid) for s in sockets
+                  if s.status == psutil.CONN_LISTEN]
+    return found
+
+
+def beyond_loopback(sockets: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The listening sockets another machine could reach (any address but loopback)."""
+    import ipaddress
+
+    return [s for s in sockets if not ipaddress.ip_address(s[0]).is_loopback]
 
 
 def client_for(settings: Settings) -> Any:

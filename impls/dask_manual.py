@@ -23,7 +23,7 @@ import numpy as np
 from impls import chunks, dask_cluster
 from impls.base import Implementation
 from impls.numpy_manual import Blocked
-from impls.problem import Problem
+from impls.problem import LazyProblem, Problem
 from impls.registry import register
 
 CHUNK_POINTS = 1 << 22  # at most this many points a Dask chunk: 64 MiB of float64 for d = 1
@@ -91,13 +91,16 @@ def _block_sums(block: np.ndarray, theta: np.ndarray, with_grad: bool) -> np.nda
     return np.array([value, *grad], dtype=np.float64)[:, None]
 
 
+def per_chunk(data: da.Array, theta: np.ndarray, with_grad: bool = True) -> da.Array:
+    """Each chunk's sums, a lazy float64 (d + 2 (or 1), chunks) array: column k is chunk k's."""
+    rows = data.shape[0] + 1 if with_grad else 1
+    return data.map_blocks(_block_sums, theta, with_grad, dtype=np.float64,
+                           chunks=((rows,), (1,) * data.numblocks[1]), meta=np.empty((0, 0)))
+
+
 def summed(data: da.Array, theta: np.ndarray, with_grad: bool = True) -> da.Array:
     """The chunks' sums added by a tree reduction: a lazy float64 vector of d + 2 (or 1)."""
-    rows = data.shape[0] + 1 if with_grad else 1
-    parts = data.map_blocks(_block_sums, theta, with_grad, dtype=np.float64,
-                            chunks=((rows,), (1,) * data.numblocks[1]),
-                            meta=np.empty((0, 0)))
-    return parts.sum(axis=1, split_every=SPLIT_EVERY)
+    return per_chunk(data, theta, with_grad).sum(axis=1, split_every=SPLIT_EVERY)
 
 
 def _train_block(block: np.ndarray, theta: np.ndarray, steps: int, eta: float) -> np.ndarray:
@@ -131,8 +134,10 @@ def fits_in_memory(client: Any, nbytes: int) -> bool:
     return 0 < nbytes <= PERSIST_FRACTION * sum(limits)
 
 
-def seeded(problem: Problem) -> bool:
+def seeded(problem: Problem | LazyProblem) -> bool:
     """A synthetic problem that its spec rebuilds exactly: workers can make it themselves."""
+    if isinstance(problem, LazyProblem):
+        return True
     spec = problem.spec
     return (spec is not None and spec.kind == "synthetic" and spec.n == problem.n
             and spec.d == problem.d and spec.dtype == problem.dtype)
@@ -144,21 +149,23 @@ class DaskManual(Implementation):
     method = "manual"
     framework = "dask"
     requires = ("dask", "distributed")
+    lazy_data = True  # the workers make the chunks: the driving process never holds them
 
-    def prepare(self, problem: Problem) -> None:
+    def prepare(self, problem: Problem | LazyProblem) -> None:
         """Connect (or start the local cluster) and put the data on the workers."""
         if problem.dtype not in self.dtypes:
             raise ValueError(f"{self.name} does not support {problem.dtype}")
         start = time.perf_counter()
         self.settings = dask_cluster.Settings.from_environment()
         self.client = dask_cluster.client_for(self.settings)
+        dask_cluster.reset_worker_memory(self.client)  # each configuration its own peaks
         self.problem, self.eta, self.dtype = problem, problem.eta, np.dtype(problem.dtype)
         self.workers = dask_cluster.worker_count(self.client)
         self.sizes = chunk_sizes(problem.n, self.workers)
         self.place(problem)
         self.prepare_seconds = time.perf_counter() - start
 
-    def place(self, problem: Problem) -> None:
+    def place(self, problem: Problem | LazyProblem) -> None:
         """Put the data on the workers: made there from the seed, or scattered to them."""
         if seeded(problem):
             spec = problem.spec
@@ -184,7 +191,22 @@ class DaskManual(Implementation):
                 "cpus": dask_cluster.available_cpus() if self.settings.scheduler is None
                 else None,
                 "chunks": len(self.sizes), "chunk_points": self.sizes[0],
-                "data": self.placement}
+                "data": self.placement,
+                "worker_peak_rss_bytes": sorted(dask_cluster.worker_memory(self.client)
+                                                .values())}
+
+    def chunk_sums(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every Dask chunk's [L, ∂L/∂θ...] in float64 (column k: chunk k, rows
+        ``bounds()[k]:bounds()[k + 1]``) and the tree's total, from one graph: what a check
+        compares chunk by chunk with the same sums made in one process."""
+        parts = per_chunk(self.data, np.asarray(theta, dtype=self.dtype))
+        total = parts.sum(axis=1, split_every=SPLIT_EVERY)
+        found, added = self.client.compute([parts, total], sync=True)
+        return np.asarray(found), np.asarray(added)
+
+    def bounds(self) -> np.ndarray:
+        """The first row of every Dask chunk, and N."""
+        return np.cumsum((0, *self.sizes))
 
     def close(self) -> None:
         """Release the data held on the workers (the cluster stays for the next problem)."""

@@ -148,6 +148,59 @@ class Problem:
         return out
 
 
+@dataclass(frozen=True)
+class LazyProblem:
+    """A synthetic problem described by (n, d, seed, dtype) and never held in memory.
+
+    ``rows(lo, hi)`` makes any rows from the seed (``impls.chunks``), bit for bit the rows of
+    ``synthetic(n, d, seed, dtype)``; an implementation with ``lazy_data`` (dask-manual)
+    gets this in place of the arrays and generates the chunks where it computes, so N is
+    bounded by time, not by the memory of the process that drives it.
+    """
+
+    name: str
+    spec: ProblemSpec
+    theta0: np.ndarray
+    eta: float
+    eta_rule: str = "4/N"
+
+    n = property(lambda self: int(self.spec.n or 0))
+    d = property(lambda self: self.spec.d)
+    dtype = property(lambda self: self.spec.dtype)
+    seed = property(lambda self: self.spec.seed)
+    kind = property(lambda self: "synthetic")
+    nbytes = property(lambda self: self.n * (self.d + 1) * np.dtype(self.dtype).itemsize)
+
+    @property
+    def true_theta(self) -> np.ndarray:
+        return chunks.true_theta(self.d, self.seed)
+
+    def rows(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """x[lo:hi] and y[lo:hi] of the in-memory problem, made here from the seed."""
+        return chunks.rows(self.n, self.d, self.seed, lo, hi, self.dtype)
+
+    def describe(self) -> dict:
+        return {"name": self.name, "kind": "synthetic", "n": self.n, "d": self.d,
+                "dtype": self.dtype, "eta": self.eta, "eta_rule": self.eta_rule,
+                "seed": self.seed, "theta0": self.theta0.tolist(), "lazy": True,
+                "true_theta": self.true_theta.tolist(), "spec": self.spec.to_json()}
+
+
+def lazy_synthetic(n: int, d: int = 1, seed: int = 0, dtype: str = "float64") -> LazyProblem:
+    """``synthetic(n, d, seed, dtype)`` without its arrays: the same θ0 and η."""
+    check_size(n, d)
+    spec = ProblemSpec(kind="synthetic", n=int(n), d=int(d), seed=seed, dtype=dtype)
+    return LazyProblem(f"synthetic-n{n}-d{d}", spec, np.zeros(d + 1, dtype=dtype), 4.0 / n)
+
+
+def check_size(n: int, d: int) -> None:
+    for label, value in (("N", n), ("d", d)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ProblemError(f"{label} must be an integer, got {value!r}")
+        if value < 1:
+            raise ProblemError(f"{label} must be at least 1, got {value}")
+
+
 def check_dtype(dtype: str) -> str:
     if dtype not in DTYPES:
         raise ProblemError(f"unsupported dtype {dtype!r}: choose one of {', '.join(DTYPES)}")
@@ -175,32 +228,13 @@ def five_point(dtype: str = "float64") -> Problem:
     )
 
 
-def estimate_bytes(n: int, d: int, dtype: str = "float64", copies: int = 3) -> int:
-    """Peak bytes to hold a problem plus ``copies`` framework copies and n-length temporaries.
-
-    Generation makes float64 draws before casting, and each implementation keeps its own copy
-    of x and y plus about eight length-n float64 temporaries (z, f, residuals, their grads).
-    """
-    item = np.dtype(dtype).itemsize
-    data = n * (d + 1) * item
-    generation = n * (d + 1) * 8
-    temporaries = 8 * n * 8
-    return data * (1 + copies) + generation + temporaries
-
-
-def check_fits(n: int, d: int, dtype: str, copies: int) -> None:
-    """Refuse, before allocating, a problem this machine's free memory cannot hold."""
-    need = estimate_bytes(n, d, dtype, copies=copies)
-    have = datafile.available_bytes()
-    if need > 0.8 * have:
-        raise ProblemError(f"a problem of N={n}, d={d} ({dtype}) needs about "
-                           f"{need / 2**30:.1f} GiB, more than the {have / 2**30:.1f} GiB "
-                           "available here")
-
-
-def build(spec: ProblemSpec) -> Problem:
-    """The problem a spec names, its eta and theta0 overrides applied."""
-    if spec.kind == "five-point":
+def build(spec: ProblemSpec, lazy: bool = False) -> Problem | LazyProblem:
+    """The problem a spec names, its eta and theta0 overrides applied; ``lazy``: a synthetic
+    one as a ``LazyProblem`` (no arrays made)."""
+    if lazy and spec.kind == "synthetic":
+        assert spec.n is not None
+        problem = lazy_synthetic(spec.n, spec.d, spec.seed, spec.dtype)
+    elif spec.kind == "five-point":
         problem = five_point(spec.dtype)
     elif spec.kind == "synthetic":
         assert spec.n is not None
@@ -224,7 +258,7 @@ def from_file(spec: ProblemSpec) -> Problem:
                    eta=step_bound(x).eta_descent, seed=None, source=source, eta_rule="1/L")
 
 
-def with_overrides(problem: Problem, spec: ProblemSpec) -> Problem:
+def with_overrides(problem: Any, spec: ProblemSpec) -> Any:
     """The spec's eta and theta0 in place of the problem's defaults, checked against d."""
     theta0 = problem.theta0
     if spec.theta0 is not None:
@@ -248,11 +282,7 @@ def synthetic(n: int, d: int = 1, seed: int = 0, dtype: str = "float64",
     sum).
     """
     check_dtype(dtype)
-    for label, value in (("N", n), ("d", d)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise ProblemError(f"{label} must be an integer, got {value!r}")
-        if value < 1:
-            raise ProblemError(f"{label} must be at least 1, got {value}")
+    check_size(n, d)
     x, y, true_theta = chunks.generate(int(n), d, seed, dtype, noise)
     return Problem(
         name=f"synthetic-n{n}-d{d}",

@@ -201,7 +201,7 @@ def test_a_running_cluster_given_by_its_address(monkeypatch, tmp_path):
 def test_a_cluster_without_workers_is_refused(monkeypatch):
     from distributed import Client, LocalCluster
 
-    empty = LocalCluster(n_workers=0, processes=False, dashboard_address=":0")
+    empty = LocalCluster(n_workers=0, processes=False, dashboard_address=None)
     client = Client(empty, set_as_default=False)
     try:
         with pytest.raises(dask_cluster.DaskSettingError, match="has no workers"):
@@ -281,3 +281,39 @@ def test_an_idle_local_cluster_is_told_to_stay_quiet():
     seen = impl.client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
                                     dask.config.get("distributed.admin.tick.interval")))
     assert seen and all(v == (False, "1s") for v in seen.values())
+
+
+def own_processes() -> list[int]:
+    import psutil
+
+    me = psutil.Process()
+    return [me.pid, *(child.pid for child in me.children(recursive=True))]
+
+
+def test_nothing_of_a_dask_manual_run_listens_beyond_this_machine(monkeypatch):
+    """During a gradient on the LocalCluster, every listening socket of this process and its
+    children (scheduler, nannies, workers) is on the loopback interface."""
+    monkeypatch.delenv(dask_cluster.DASHBOARD, raising=False)
+    impl = prepared(synthetic(2000, 1, seed=1))
+    impl.value_and_grad(np.array([0.5, -0.25]))
+    sockets = dask_cluster.listening(own_processes())
+    assert len(sockets) >= 2  # the scheduler, and at least one worker or nanny
+    assert dask_cluster.beyond_loopback(sockets) == []
+
+
+def test_a_dashboard_on_all_interfaces_is_seen_and_ours_stays_on_loopback(monkeypatch):
+    """The check fails the old setting (dashboard on ':0', all interfaces); the dashboard a
+    flag asks for listens on 127.0.0.1."""
+    from distributed import LocalCluster
+
+    before = set(dask_cluster.listening(own_processes()))
+    exposed = LocalCluster(n_workers=0, processes=False, dashboard_address=":0")
+    try:
+        new = [s for s in dask_cluster.listening(own_processes()) if s not in before]
+        assert dask_cluster.beyond_loopback(new)  # the program that should fail the check
+    finally:
+        exposed.close()
+    monkeypatch.setenv(dask_cluster.DASHBOARD, "1")
+    assert dask_cluster.dashboard_address() == "127.0.0.1:0"
+    monkeypatch.delenv(dask_cluster.DASHBOARD)
+    assert dask_cluster.dashboard_address() is None

@@ -125,7 +125,7 @@ def test_groups_follow_the_devices_order_not_the_first_runnable_implementation()
     from benchmarks.store.config import plan
 
     configs = plan(["numpy-manual", "torch-autograd"], [None], [1], ["float64"],
-                   ["cuda", "cpu"], ["loss"], 1, 10)
+                   ["cuda", "cpu"], ["loss"], [1], 10)
     runnable = [c for c in configs if not (c.impl == "numpy-manual" and c.device == "cuda")]
     devices = list(dict.fromkeys(c.device for c in configs))
     assert [g[0].device for g in groups(runnable, devices)] == ["cuda", "cpu"]

@@ -73,7 +73,7 @@ def test_sweep_rows_carry_their_floor(tmp_path):
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})
     found = limits.Limits(10.0, {"float64": 1.0, "float32": 0.5})
-    configs = plan(["numpy-manual"], [1000], [1], ["float64"], ["cpu"], ["loss"], 1, 10)
+    configs = plan(["numpy-manual"], [1000], [1], ["float64"], ["cpu"], ["loss"], [1], 10)
     run_sweep(configs, folder, QUICK, 60, [],
               floor=lambda c: found.floor(c.n, c.bytes_read, c.dtype, c.calls))
     row = run_frame(folder.path).iloc[0]

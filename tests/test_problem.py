@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from impls import datafile
+from impls.fits import estimate_bytes
 from impls.problem import (
     ProblemError,
     ProblemSpec,
     build,
-    estimate_bytes,
     five_point,
     synthetic,
 )

@@ -58,8 +58,9 @@ def test_every_committed_reference_run_loads(folder):
     for line in lines:  # the migration keeps every key and every stored median
         result = by_key[line["key"]]
         assert result.status == line["status"]
-        if line["status"] == "ok" and "median_s" in line:  # v1 lines store the median, to
-            # 7 significant digits like their samples; v2 lines keep only the samples
+        if "format_version" in line:  # today's lines come back as they were written
+            assert result == Result.from_json(line)
+        elif line["status"] == "ok":  # v1 kept its samples to 7 significant digits
             assert result.median_s == pytest.approx(line["median_s"], rel=1e-6)
 
 
@@ -93,7 +94,7 @@ def test_a_version_1_row_migrates_with_what_its_folder_kept():
 def test_a_version_1_run_is_resumed_with_version_2_lines(tmp_path, capsys):
     options = SweepOptions(impls=("numpy-manual",), sizes=(None,), dims=(1,),
                            dtypes=("float64",), devices=("cpu",), ops=("loss", "value_and_grad"),
-                           threads=1, steps=10, seed=0, quick=True, timeout=60.0)
+                           threads=(1,), steps=10, seed=0, quick=True, timeout=60.0)
     folder = tmp_path / "run"
     folder.mkdir()
     (folder / "metadata.json").write_text(json.dumps(
@@ -107,3 +108,20 @@ def test_a_version_1_run_is_resumed_with_version_2_lines(tmp_path, capsys):
     results, _ = read_results(folder)
     assert [r.config.op for r in results] == ["loss", "value_and_grad"]
     assert all(r.status == "ok" for r in results)
+
+
+def test_options_stored_with_one_thread_count_read_as_a_list_of_one(tmp_path):
+    """Every committed run stored "threads": 1; read back, they plan the same rows."""
+    from benchmarks.store.load import read_metadata
+    from benchmarks.store.migrate import options
+    from benchmarks.store.runs import planned_count
+
+    assert options({"threads": 2})["threads"] == [2]
+    assert options({"threads": [1, 2]})["threads"] == [1, 2]
+    for folder in REFERENCE_RUNS:
+        metadata = read_metadata(folder)
+        stored = metadata.get("options")
+        if isinstance(stored, dict) and "threads" in stored:
+            assert isinstance(stored["threads"], list)
+            assert SweepOptions.from_json(stored).threads == tuple(stored["threads"])
+            assert planned_count(metadata) is not None

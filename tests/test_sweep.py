@@ -200,9 +200,25 @@ def test_default_plan_skips_long_training_runs_and_says_so(tmp_path):
 
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})
-    configs = plan(["numpy-manual"], [None, 100], [1], ["float64"], ["cpu"], ["train"], 1, 3)
+    configs = plan(["numpy-manual"], [None, 100], [1], ["float64"], ["cpu"], ["train"], [1], 3)
     run_sweep(configs, folder, QUICK, 60, [], train_max_n=50)
     rows = {r["n"]: r for r in run_frame(folder.path).to_dict("records")}
     assert rows[5]["status"] == "ok" and rows[5]["steps"] == 3
     assert rows[100]["status"] == "skipped" and "--op train" in rows[100]["message"]
     assert rows[5]["points_per_s"] == pytest.approx(5 * 3 / rows[5]["median_s"])
+
+
+def test_rounds_k_times_exactly_k_rounds_and_says_so(tmp_path):
+    """--rounds 2 for calls of minutes: two samples, where the quick budget alone takes at
+    least five; the options and the timing settings record it, so --resume times the same."""
+    from benchmarks.store.load import read_metadata
+
+    for rounds, out in ((["--rounds", "2"], tmp_path / "two"), ([], tmp_path / "budget")):
+        assert main(["sweep", "--quiet", "--quick", "--no-check", "--impl", "numpy-manual",
+                     "--sizes", "1000", "--op", "loss", *rounds, "--out", str(out)]) == 0
+    (two,), (budget,) = (tmp_path / "two").iterdir(), (tmp_path / "budget").iterdir()
+    assert len(read_results(two)[0][0].samples) == 2
+    assert len(read_results(budget)[0][0].samples) >= 5
+    metadata = read_metadata(two)
+    assert metadata["options"]["rounds"] == 2
+    assert metadata["settings"]["min_rounds"] == metadata["settings"]["max_rounds"] == 2

@@ -82,9 +82,49 @@ def test_a_torch_worker_runs_with_n_intra_and_inter_op_threads(tmp_path):
 
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})
-    configs = plan(["torch-autograd"], [None], [1], ["float64"], ["cpu"], ["loss"], 2, 10)
+    configs = plan(["torch-autograd"], [None], [1], ["float64"], ["cpu"], ["loss"], [2], 10)
     run_sweep(configs, folder, QUICK, 120, [])
     threads = folder.results()[0].threads_used
     assert threads["requested"] == 2 and len(threads["affinity"]) == 2
     assert threads["torch_threads"] == 2 and threads["torch_interop_threads"] == 2
     assert threads["environment"]["OMP_WAIT_POLICY"] == "PASSIVE"
+
+
+def test_sweep_threads_1_2_times_both_counts_in_the_same_rounds_into_one_run(tmp_path):
+    """One run folder holds both settings; each count had its own worker (its own pinned
+    CPUs), and round r of one thread ran beside round r of two."""
+    import json
+
+    from benchmarks.cli.main import main
+    from benchmarks.store.load import read_metadata, read_results
+
+    assert main(["sweep", "--quiet", "--quick", "--no-check", "--impl", "numpy-manual",
+                 "--sizes", "1000", "--op", "loss", "--threads", "1,2", "--out",
+                 str(tmp_path)]) == 0
+    (folder,) = tmp_path.iterdir()
+    results, _ = read_results(folder)
+    by_threads = {r.config.threads: r for r in results}
+    assert sorted(by_threads) == [1, 2]
+    assert by_threads[1].threads_used["requested"] == 1
+    assert by_threads[2].threads_used["requested"] == 2
+    if len(os.sched_getaffinity(0)) >= 2:
+        assert len(by_threads[2].threads_used["affinity"]) == 2
+        assert len(by_threads[1].threads_used["affinity"]) == 1
+    rounds = [{(s.process, s.round) for s in r.samples} for r in by_threads.values()]
+    assert rounds[0] & rounds[1] and min(len(r) for r in rounds) >= 5
+    assert read_metadata(folder)["options"]["threads"] == [1, 2]
+    lines = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines()]
+    assert {line["key"].rsplit("/", 1)[1] for line in lines} == {"t1", "t2"}
+
+
+def test_groups_hold_every_thread_count_of_a_configuration():
+    from benchmarks.measure.session import groups
+    from benchmarks.store.config import plan
+
+    configs = plan(["numpy-manual", "python-loop"], [100], [1], ["float64"], ["cpu"],
+                   ["loss", "step"], [2, 1], 10)
+    found = groups(configs)
+    assert [len(g) for g in found] == [4, 4]  # 2 implementations × 2 counts, per operation
+    assert {(c.impl, c.threads) for c in found[0]} == {
+        (i, t) for i in ("numpy-manual", "python-loop") for t in (1, 2)}
+    assert len({c.key for c in configs}) == len(configs) == 8

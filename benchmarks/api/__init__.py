@@ -67,7 +67,8 @@ def problem_to_check(problem: Problem | ProblemSpec | str | Path | None, dtype: 
     problem; ``dtype`` replaces the spec's, and must be a built problem's own."""
     from dataclasses import replace
 
-    from impls.problem import build, check_fits
+    from impls.fits import check_fits
+    from impls.problem import build
 
     try:
         if isinstance(problem, Problem):
@@ -149,7 +150,8 @@ def sweep(impls: Sequence[Implementations] | None = None, sizes: Sequence[int | 
           ops: Sequence[str] | str | None = None, quick: bool = False,
           out: str | Path | None = None, *, dims: Sequence[int] | None = None,
           dtypes: Sequence[str] | str | None = None, devices: Sequence[str] | str | None = None,
-          threads: int | None = None, steps: int | None = None, processes: int | None = None,
+          threads: Sequence[int] | int | None = None, steps: int | None = None,
+          processes: int | None = None,
           seed: int | None = None, timeout: float | None = None, check: bool = True,
           quiet: bool = True, plugins: Sequence[str] = ()) -> Run:
     """``updatebench sweep``: the correctness check, then every configuration timed, into a
@@ -178,7 +180,7 @@ def sweep(impls: Sequence[Implementations] | None = None, sizes: Sequence[int | 
         dtype=listed(dtypes, choice("dtype", DTYPES)),
         device=listed(devices, choice("device", DEVICES)),
         op=listed(ops, choice("operation", OPS)),
-        threads=None if threads is None else parsed(threads, "threads"),
+        threads=listed(threads, "threads"),
         steps=None if steps is None else parsed(steps, count("steps")),
         processes=None if processes is None else parsed(processes, count("processes")),
         seed=None if seed is None else parsed(seed, "seed"),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from benchmarks.check import schema
 from benchmarks.check.isolate import DEFAULT_TIMEOUT_S, ChildFailed, run_child
-from benchmarks.cli import dask_options
+from benchmarks.cli import check_chunked, dask_options
 from benchmarks.cli.command import EXIT_FAILED, EXIT_OK, from_namespace
 from benchmarks.cli.problem_options import ProblemOptions, add_problem, make_problem
 from benchmarks.cli.values import count, seconds, writable_file
@@ -40,6 +40,7 @@ class CheckOptions(ProblemOptions):
     timeout: float
     self_test: bool
     log_progress: bool
+    chunked: bool
     dask: dask_options.DaskOptions
 
     def __post_init__(self) -> None:
@@ -65,6 +66,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--self-test", action="store_true",
                         help="Check the checker: a gallery of wrong implementations, which "
                         "checks catch each, and the smallest gradient error it detects.")
+    parser.add_argument("--chunked", action="store_true",
+                        help="Check chunk by chunk against the same sums made in one process, "
+                        "as at an N memory cannot hold (implementations that generate their "
+                        "data, dask-manual; default: only where the problem does not fit).")
     parser.add_argument("--log-progress", action="store_true", help=argparse.SUPPRESS)
     dask_options.add_arguments(parser)
 
@@ -149,7 +154,13 @@ def run(args: CheckOptions) -> int:
     json_path = writable_file(args.json, "--json")
     found, unavailable, broken = discover(args.plugin, args.device, args.timeout)
     names, unavailable = choose(args, found, unavailable, broken)
-    problem = make_problem(args, copies=max(1, len(names)) + 4)
+    copies = max(1, len(names)) + 4
+    if args.data is None and check_chunked.wanted(args.n, args.d or 1, args.dtype, names,
+                                                  copies, args.chunked):
+        assert args.n is not None
+        return check_chunked.run_chunked(args.n, args.d or 1, args.seed, args.dtype,
+                                         args.device, names, json_path)
+    problem = make_problem(args, copies=copies)
     steps = args.steps or default_steps(problem)
     from benchmarks.check.verdicts import run_check
 

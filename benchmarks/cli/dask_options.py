@@ -23,6 +23,7 @@ class DaskOptions:
 
     dask_scheduler: str | None = None
     dask_workers: int | None = None
+    dask_dashboard: bool = False
 
     def __post_init__(self) -> None:
         if self.dask_scheduler is not None and self.dask_workers is not None:
@@ -37,15 +38,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dask-workers", type=count("--dask-workers"), metavar="K",
                         help="Give dask-manual's LocalCluster K worker processes "
                         "(default: one per CPU this process may use).")
+    parser.add_argument("--dask-dashboard", action="store_true",
+                        help="Serve the LocalCluster's dashboard on a free port of 127.0.0.1 "
+                        "(default: no dashboard; nothing listens beyond this machine).")
 
 
 def from_namespace(namespace: argparse.Namespace) -> DaskOptions:
-    return DaskOptions(namespace.dask_scheduler, namespace.dask_workers)
+    return DaskOptions(namespace.dask_scheduler, namespace.dask_workers,
+                       namespace.dask_dashboard)
 
 
 def apply(options: DaskOptions) -> None:
     """Try the scheduler, then hand the settings to the processes this command starts."""
     scheduler, workers = options.dask_scheduler, options.dask_workers
+    if options.dask_dashboard:
+        os.environ[dask_cluster.DASHBOARD] = "1"
     if scheduler is not None:
         try:
             dask_cluster.check_reachable(scheduler)

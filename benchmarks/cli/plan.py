@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from typing import Any
 
 from benchmarks.cli.problem_args import check_theta0
@@ -19,11 +20,13 @@ from benchmarks.cli.values import (
     threads,
 )
 from benchmarks.errors import UsageError
+from benchmarks.measure import timing
 from benchmarks.report.change import MIN_PROCESSES
 from benchmarks.store.config import SweepOptions
 from impls import registry
 from impls.base import DEVICES, OPS
-from impls.problem import DTYPES, ProblemError, ProblemSpec, check_fits
+from impls.fits import check_fits
+from impls.problem import DTYPES, ProblemError, ProblemSpec
 
 DEFAULT_SIZES = (None, 10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (None, 10**3, 10**4)
@@ -35,7 +38,7 @@ DEFAULT_TRAIN_MAX_N = 10**5
 SWEEP_FIELDS = {"impl": "impls", "sizes": "sizes", "dims": "dims", "dtype": "dtypes",
                 "device": "devices", "op": "ops", "threads": "threads", "steps": "steps",
                 "seed": "seed", "timeout": "timeout", "quick": "quick",
-                "processes": "processes"}
+                "processes": "processes", "rounds": "rounds"}
 # compare claims a change only from this many processes a side, so default sweeps can be compared
 DEFAULT_PROCESSES = MIN_PROCESSES
 
@@ -62,13 +65,21 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--op", type=listing("operation", choice("operation", OPS)),
                         metavar="LIST", help="Time these operations, comma-separated, among "
                         f"{', '.join(OPS)} (default all).")
-    parser.add_argument("--threads", type=threads,
-                        help="Let each worker use this many threads (default 1).")
+    counts = listing("threads", threads)
+    parser.add_argument("--threads", type=lambda text: tuple(sorted(counts(text))),
+                        metavar="LIST",
+                        help="Let each worker use this many threads, comma-separated: each "
+                        "count is a configuration, timed in the same interleaved rounds as "
+                        "the others (default 1).")
     parser.add_argument("--steps", type=count("steps"),
                         help="Take this many steps per training run (default 10).")
     parser.add_argument("--processes", type=count("processes"),
                         help="Measure each configuration in this many worker processes, one "
                         f"after another (default {DEFAULT_PROCESSES}; 1 with --quick).")
+    parser.add_argument("--rounds", type=count("rounds"), metavar="K",
+                        help="Time exactly K rounds of each configuration, after its first "
+                        "call and one warm-up call (for calls of minutes, as at N = 1e9 on "
+                        "dask-manual; default: as many as the time budget asks, at least 5).")
     parser.add_argument("--seed", type=seed,
                         help="Seed the synthetic problems' random data (default 0).")
     parser.add_argument("--timeout", type=seconds,
@@ -83,9 +94,11 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
 def plan_options(impl: tuple[str, ...] | None = None, sizes: tuple | None = None,
                  dims: tuple | None = None, dtype: tuple | None = None,
                  device: tuple | None = None, op: tuple | None = None,
-                 threads: int | None = None, steps: int | None = None, seed: int | None = None,
+                 threads: tuple[int, ...] | None = None, steps: int | None = None,
+                 seed: int | None = None,
                  timeout: float | None = None, quick: bool | None = None,
-                 processes: int | None = None, spec: ProblemSpec | None = None,
+                 processes: int | None = None, rounds: int | None = None,
+                 spec: ProblemSpec | None = None,
                  described: dict[str, Any] | None = None) -> SweepOptions:
     """What to measure, from the command's options (None: the default); ``spec`` carries
     --data, --eta and --theta0 (a data file brings its own N and d)."""
@@ -103,12 +116,21 @@ def plan_options(impl: tuple[str, ...] | None = None, sizes: tuple | None = None
     return SweepOptions(
         impls=impls, sizes=sizes or (QUICK_SIZES if quick else DEFAULT_SIZES),
         dims=dims or (1,), dtypes=dtype or ("float64",), devices=device or ("cpu",),
-        ops=op or (QUICK_OPS if quick else OPS), threads=threads or 1, steps=steps or 10,
+        ops=op or (QUICK_OPS if quick else OPS), threads=tuple(sorted(threads or (1,))),
+        steps=steps or 10,
         seed=0 if seed is None else seed, quick=quick,
         timeout=300.0 if timeout is None else timeout,
         train_max_n=None if op else DEFAULT_TRAIN_MAX_N,
         problem_spec=json.dumps(spec.to_json(), sort_keys=True) if spec is not None else "",
-        processes=processes or (1 if quick else DEFAULT_PROCESSES))
+        processes=processes or (1 if quick else DEFAULT_PROCESSES), rounds=rounds)
+
+
+def timing_settings(options: SweepOptions) -> timing.Settings:
+    """How each configuration is timed: quick or not, and --rounds K where given."""
+    settings = timing.QUICK if options.quick else timing.DEFAULT
+    if options.rounds is None:
+        return settings
+    return replace(settings, min_rounds=options.rounds, max_rounds=options.rounds)
 
 
 def quick_options() -> SweepOptions:
@@ -116,11 +138,30 @@ def quick_options() -> SweepOptions:
     return plan_options(quick=True)
 
 
+def in_memory(options: SweepOptions) -> list[str]:
+    """The implementations of the plan that hold the problem in memory (not ``lazy_data``)."""
+    out = []
+    for name in options.impls:
+        try:
+            lazy = getattr(registry.get(name), "lazy_data", False)
+        except registry.RegistryError:
+            lazy = False
+        if not lazy:
+            out.append(name)
+    return out
+
+
 def check_memory(options: SweepOptions) -> None:
+    """Refuse a size an implementation that holds its data in memory cannot hold here."""
+    held = in_memory(options)
+    if not held:
+        return
     for n in options.sizes:
         for d in options.dims:
             for dtype in options.dtypes:
                 try:
                     check_fits(n or 5, d, dtype, copies=2)
                 except ProblemError as error:
-                    raise UsageError(f"{error}; drop it from --sizes") from None
+                    names = ", ".join(held[:3]) + (", …" if len(held) > 3 else "")
+                    raise UsageError(f"{error}; or drop it from --sizes (held in memory by "
+                                     f"{names})") from None

@@ -15,7 +15,8 @@ from benchmarks.cli.values import Accumulate, count, implementations, seed
 from benchmarks.errors import UsageError
 from impls import registry
 from impls.base import DEVICES
-from impls.problem import DTYPES, Problem, build, check_fits
+from impls.fits import check_fits
+from impls.problem import DTYPES, Problem, build
 
 
 @dataclass(frozen=True)

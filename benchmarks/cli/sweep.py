@@ -29,12 +29,13 @@ from benchmarks.cli.plan import (
     check_memory,
     plan_options,
     quick_options,
+    timing_settings,
 )
 from benchmarks.cli.problem_args import add_data_options, sweep_problem
 from benchmarks.cli.progress import Progress, kept_text, seconds_text
 from benchmarks.cli.sweep_check import record_checks, untrusted
 from benchmarks.errors import UsageError
-from benchmarks.measure import limits, machine, timing
+from benchmarks.measure import limits, machine
 from benchmarks.measure.session import run_sweep
 from benchmarks.measure.verify import Verifier
 from benchmarks.store import plugins as plugin_files
@@ -131,7 +132,7 @@ def start_metadata(options: SweepOptions, request: Request) -> dict[str, Any]:
         raise UsageError(f"cannot read plugin {error.filename}: {error.strerror}") from None
     return {"command": "sweep", "argv": sys.argv, "options": options.to_json(),
             "check": request.check, "plugins": plugins,
-            "settings": (timing.QUICK if options.quick else timing.DEFAULT).to_json(),
+            "settings": timing_settings(options).to_json(),
             "started_at": dt.datetime.now().isoformat(), "status": "running",
             **({"problem": request.problem} if request.problem else {}),
             # the probes run before any worker starts, so nothing of ours runs beside them
@@ -256,7 +257,7 @@ def measure(folder: RunFolder, metadata: dict[str, Any], options: SweepOptions,
         if metadata.get("check"):
             record_checks(folder.path, options, quiet)
         progress = Progress(quiet)
-        settings = timing.QUICK if options.quick else timing.DEFAULT
+        settings = timing_settings(options)
         verifier = Verifier(limits.plausible_of(metadata))
         try:
             run_sweep(configs, folder, settings, options.timeout, plugins,

@@ -41,7 +41,7 @@ def sweep_median(impl: str, op: str) -> float:
     from benchmarks.measure.timing import DEFAULT
     from benchmarks.store.config import plan
 
-    (config,) = plan([impl], [None], [1], ["float64"], ["cpu"], [op], 1, 1)
+    (config,) = plan([impl], [None], [1], ["float64"], ["cpu"], [op], [1], 1)
     session = Session(DEFAULT, timeout=300, plugins=[], threads=1)
     try:
         outcome = session.measure_group([config], process=0)[config.key]

@@ -1,11 +1,11 @@
 """Drive a sweep: interleaved rounds across implementations, repeated in K processes.
 
-Configurations that differ only in the implementation form a group. For each group, every
-implementation's worker prepares its call, then the rounds alternate across them (A B C …
-A B C …), each sample keeping its round and process index. The whole plan is gone through
-``processes`` times, each pass with fresh worker processes, so what differs between
-processes (address layout, allocator state, frequency) shows in the samples. Each
-configuration's result from each process is stored as soon as its group is done; a
+Configurations that differ only in the implementation and the thread count form a group.
+For each group, every (implementation, threads) worker prepares its call, then the rounds
+alternate across them (A B C … A B C …), each sample keeping its round and process index.
+The whole plan is gone through ``processes`` times, each pass with fresh worker processes,
+so what differs between processes (address layout, allocator state, frequency) shows in
+the samples. Each configuration's result from each process is stored as soon as its group is done; a
 configuration that times out, crashes its worker, raises or returns NaN is stored with its
 message, no later process measures it, and the rest go on. A resumed sweep measures only the
 (configuration, process) pairs the folder does not hold yet.
@@ -126,7 +126,7 @@ class Session:
 
     def _failure(self, config: Config, error: WorkerLost | WorkerError) -> tuple[str, str]:
         if isinstance(error, WorkerLost):
-            self.pool.drop(config.impl)
+            self.pool.drop(config.impl, config.threads)
             return error.status, str(error)
         return "error", str(error)
 
@@ -138,7 +138,7 @@ class Session:
             cls = shipped(config.impl)  # a class the worker cannot import travels by value
             classes = (cls,) if cls is not None else ()
             try:
-                prepared[config.key] = self.pool.get(config.impl).prepare(
+                prepared[config.key] = self.pool.get(config.impl, config.threads).prepare(
                     Prepare(config, self.settings, self.plugins, classes), self.timeout)
             except (WorkerLost, WorkerError) as error:
                 outcomes[config.key] = Outcome(failure=self._failure(config, error))
@@ -146,7 +146,7 @@ class Session:
         failures: dict[str, tuple[str, str]] = {}
 
         def runner(config: Config) -> Callable[[int], float]:
-            worker = self.pool.get(config.impl)
+            worker = self.pool.get(config.impl, config.threads)
 
             def run(_index: int) -> float:
                 try:
@@ -166,7 +166,8 @@ class Session:
                 outcomes[key] = Outcome(prepared=ready, failure=failures[key])
                 continue
             try:
-                finished = self.pool.get(by_key[key].impl).finish(self.timeout)
+                finished = self.pool.get(by_key[key].impl, by_key[key].threads).finish(
+                    self.timeout)
             except (WorkerLost, WorkerError) as error:
                 outcomes[key] = Outcome(prepared=ready,
                                         failure=self._failure(by_key[key], error))
@@ -223,7 +224,8 @@ def run_sweep(configs: list[Config], folder: RunFolder, settings: Settings, time
             watcher.step(config.key, units)
     devices = list(dict.fromkeys(c.device for c in pending))
     for process in range(processes):
-        session = Session(settings, timeout, plugins, pending[0].threads if pending else 1)
+        session = Session(settings, timeout, plugins,
+                          max((c.threads for c in pending), default=1))
         try:
             for group in groups(measured_here, devices):
                 todo = [c for c in group if process in left[c.key]]

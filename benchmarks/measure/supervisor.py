@@ -1,7 +1,8 @@
 """The parent's side of a worker process: its environment, its requests, its loss.
 
-One worker process per implementation (JAX and torch never share a process or a thread
-pool), started through ``benchmarks.child``. A request that gets no reply within its timeout,
+One worker process per implementation and thread count (JAX and torch never share a process
+or a thread pool, and a process's thread count is fixed when it starts), started through
+``benchmarks.child``. A request that gets no reply within its timeout,
 or a worker that exits, raises ``WorkerLost`` with a one-line message; the worker is then
 killed and a fresh one started for the next configuration that needs it.
 """
@@ -113,7 +114,7 @@ class WorkerProcess:
 
 
 class WorkerPool:
-    """A live worker per implementation, started on first use, replaced once it is lost.
+    """A live worker per (implementation, threads), started on first use, replaced once lost.
 
     While it has workers, the supervisor (this process, and the reader threads it starts
     then) runs on the CPUs no worker is pinned to, where there are any: its wake-ups
@@ -123,15 +124,17 @@ class WorkerPool:
     """
 
     def __init__(self, threads: int) -> None:
-        self.threads = threads
-        self.workers: dict[str, WorkerProcess] = {}
+        self.threads = threads  # the most threads any worker of the pool runs with
+        self.workers: dict[tuple[str, int], WorkerProcess] = {}
         self.allowed: list[int] | None = None  # this process's CPUs before it was pinned
 
-    def get(self, impl: str) -> WorkerProcess:
-        worker = self.workers.get(impl)
+    def get(self, impl: str, threads: int | None = None) -> WorkerProcess:
+        """The worker of ``impl`` with ``threads`` threads (default: the pool's count)."""
+        key = (impl, self.threads if threads is None else threads)
+        worker = self.workers.get(key)
         if worker is None or not worker.alive:
             self._pin_self()
-            worker = self.workers[impl] = WorkerProcess(self.threads, self.allowed)
+            worker = self.workers[key] = WorkerProcess(key[1], self.allowed)
         return worker
 
     def _pin_self(self) -> None:
@@ -147,12 +150,12 @@ class WorkerPool:
             os.sched_setaffinity(0, self.allowed)
             self.allowed = None
 
-    def drop(self, impl: str) -> None:
-        worker = self.workers.pop(impl, None)
+    def drop(self, impl: str, threads: int | None = None) -> None:
+        worker = self.workers.pop((impl, self.threads if threads is None else threads), None)
         if worker is not None:
             worker.stop()
 
     def stop(self) -> None:
-        for impl in list(self.workers):
-            self.drop(impl)
+        for impl, threads in list(self.workers):
+            self.drop(impl, threads)
         self._unpin_self()

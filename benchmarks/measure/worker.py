@@ -154,16 +154,18 @@ class Bench:
         self.limits = threadpool_limits(self.threads)
         limit_torch(self.threads)
 
-    def _problem(self, config: Config):
+    def _problem(self, config: Config, lazy: bool):
+        """The configuration's problem, kept while the next one shares it; ``lazy``: the
+        implementation makes synthetic rows itself (``Implementation.lazy_data``)."""
         from impls.problem import build
 
         spec = config.problem_at()
         key = (config.problem, config.n, config.d, config.dtype, config.seed,
-               config.problem_spec)
+               config.problem_spec, lazy)
         if key != self.problem_key:
             self.problem = None
             self.impls.clear()
-            self.problem = build(spec)
+            self.problem = build(spec, lazy=lazy)
             self.problem_key = key
         return self.problem
 
@@ -179,7 +181,7 @@ class Bench:
         cls = registry.get(config.impl)
         limit_torch(self.threads)  # before the framework does any parallel work
         reset_peak_memory()
-        problem = self._problem(config)
+        problem = self._problem(config, getattr(cls, "lazy_data", False))
         impl_key = (config.impl, config.device)
         impl = self.impls.get(impl_key)
         if impl is None:

@@ -53,7 +53,9 @@ def differences(a: Run, b: Run) -> list[str]:
                    + ", ".join(thread_changes))
     oa, ob = a.metadata.get("options") or {}, b.metadata.get("options") or {}
     if oa.get("threads") and ob.get("threads") and oa.get("threads") != ob.get("threads"):
-        out.append(f"--threads: {oa.get('threads')} vs {ob.get('threads')}")
+        counts = [",".join(map(str, o["threads"])) if isinstance(o["threads"], list)
+                  else str(o["threads"]) for o in (oa, ob)]
+        out.append(f"--threads: {counts[0]} vs {counts[1]}")
     sa, sb = a.metadata.get("settings"), b.metadata.get("settings")
     if sa and sb and sa != sb:
         out.append("timing settings (--quick or not): "

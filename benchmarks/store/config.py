@@ -60,8 +60,10 @@ class Config:
 
     @property
     def group_label(self) -> str:
-        """The configuration without its implementation: what an interleaved group shares."""
-        return self.key.split("/", 1)[1]
+        """The configuration without its implementation and thread count: what an
+        interleaved group shares (1 and 2 threads of one implementation are timed in the same
+        rounds, so their ratio is free of the machine's drift)."""
+        return self.key.split("/", 1)[1].rsplit("/t", 1)[0]
 
     @property
     def bytes_read(self) -> int:
@@ -76,10 +78,13 @@ class Config:
 
 
 def plan(impls: Iterable[str], sizes: Iterable[int | None], dims: Iterable[int],
-         dtypes: Iterable[str], devices: Iterable[str], ops: Iterable[str], threads: int,
-         steps: int, seed: int = 0, problem_spec: str = "") -> list[Config]:
-    """Every combination, grouped by implementation and in increasing size (None: five-point)."""
+         dtypes: Iterable[str], devices: Iterable[str], ops: Iterable[str],
+         threads: Iterable[int], steps: int, seed: int = 0,
+         problem_spec: str = "") -> list[Config]:
+    """Every combination, grouped by implementation and in increasing size (None: five-point),
+    each thread count of a configuration next to the others."""
     data = bool(problem_spec) and json.loads(problem_spec)["kind"] == "data"
+    counts = sorted(set(threads))
     configs = []
     order = sorted(set(sizes), key=lambda s: -1 if s is None else s)
     for impl in impls:
@@ -90,10 +95,10 @@ def plan(impls: Iterable[str], sizes: Iterable[int | None], dims: Iterable[int],
                         if n is None and d != 1:
                             continue  # the five-point problem has one feature
                         problem = "data" if data else "five-point" if n is None else "synthetic"
-                        for op in ops:
-                            configs.append(Config(impl, op, problem, FIVE_POINT_N if n is None
-                                                  else n, d, dtype, device, threads, steps,
-                                                  seed, problem_spec))
+                        configs += [Config(impl, op, problem, FIVE_POINT_N if n is None
+                                           else n, d, dtype, device, count, steps, seed,
+                                           problem_spec)
+                                    for op in ops for count in counts]
     return configs
 
 
@@ -107,7 +112,7 @@ class SweepOptions:
     dtypes: tuple[str, ...]
     devices: tuple[str, ...]
     ops: tuple[str, ...]
-    threads: int
+    threads: tuple[int, ...]  # each a configuration axis, timed in the same rounds
     steps: int
     seed: int
     quick: bool
@@ -115,6 +120,7 @@ class SweepOptions:
     train_max_n: int | None = None
     problem_spec: str = ""  # as Config.problem_spec
     processes: int = 1  # worker processes per configuration, one after another
+    rounds: int | None = None  # exactly this many rounds each (calls of minutes); None: timed
 
     def configs(self) -> list[Config]:
         return plan(self.impls, self.sizes, self.dims, self.dtypes, self.devices, self.ops,

@@ -32,6 +32,8 @@ def read_metadata(folder: Path) -> dict[str, Any]:
         raise RunError(f"{path} cannot be read: {error.strerror or error}") from None
     if not isinstance(document, dict):
         raise RunError(f"{path} is not a JSON object")
+    if isinstance(document.get("options"), dict):
+        document["options"] = migrate.options(document["options"])
     return document
 
 

@@ -6,6 +6,9 @@ string, their rounds and processes as space-joined strings (or absent before int
 ``parameters`` as a JSON string, the training runs' final θ and losses in training.json and
 the threads each implementation ran with in metadata.json. The key each line carries must be
 the key its configuration gives, or the line is refused.
+
+metadata.json's sweep options stored one thread count (``"threads": 1``) before the thread
+count became an axis of the plan (``"threads": [1, 2]``); ``options`` reads the old one.
 """
 
 from __future__ import annotations
@@ -80,3 +83,11 @@ def from_v1(row: dict[str, Any], options: dict[str, Any], training: dict[str, An
         floor_s=_optional(row.get("floor_s"), float),
         parameters=dict(parameters or {}), threads_used=dict(threads.get(config.impl) or {}),
         output=output)
+
+
+def options(stored: dict[str, Any]) -> dict[str, Any]:
+    """Stored sweep options as today's: one thread count (an int) becomes a list of one."""
+    threads = stored.get("threads")
+    if isinstance(threads, int) and not isinstance(threads, bool):
+        return {**stored, "threads": [threads]}
+    return stored
