@@ -124,18 +124,18 @@ def test_a_second_writer_is_refused_naming_the_first(finished, tmp_path, capsys)
 def test_two_sweeps_started_in_the_same_second_get_two_folders(tmp_path, monkeypatch):
     import datetime as dt
 
-    from benchmarks.cli import sweep
+    from benchmarks.cli import sweep_folder
 
     class Frozen(dt.datetime):
         @classmethod
         def now(cls, tz=None):
             return cls(2026, 1, 1, 0, 0, 0)
 
-    monkeypatch.setattr(sweep.dt, "datetime", Frozen)
-    first = sweep.new_folder(str(tmp_path), {"command": "sweep"})
+    monkeypatch.setattr(sweep_folder.dt, "datetime", Frozen)
+    first = sweep_folder.new_folder(str(tmp_path), {"command": "sweep"})
     # the other sweep made its folder between our look and our mkdir: mkdir decides
     monkeypatch.setattr(Path, "exists", lambda self: False)
-    second = sweep.new_folder(str(tmp_path), {"command": "sweep"})
+    second = sweep_folder.new_folder(str(tmp_path), {"command": "sweep"})
     monkeypatch.undo()
     assert first.path != second.path and second.path.name.endswith("-2")
     assert read_metadata(second.path) == {"command": "sweep"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import signal
 import socket
 import sys
@@ -34,16 +33,15 @@ from benchmarks.cli.plan import (
 from benchmarks.cli.problem_args import add_data_options, sweep_problem
 from benchmarks.cli.progress import Progress, kept_text, seconds_text
 from benchmarks.cli.sweep_check import record_checks, untrusted
+from benchmarks.cli.sweep_folder import lock, new_folder, reopen
 from benchmarks.errors import UsageError
 from benchmarks.measure import limits, machine
 from benchmarks.measure.session import run_sweep
 from benchmarks.measure.verify import Verifier
 from benchmarks.store import plugins as plugin_files
 from benchmarks.store.config import SweepOptions
-from benchmarks.store.format import METADATA, RunError
-from benchmarks.store.lock import Busy, FolderLock
+from benchmarks.store.format import METADATA
 from benchmarks.store.results import RunFolder
-from impls import registry
 
 NAME = "sweep"
 HELP = "Time implementations over sizes and operations, with a correctness check first."
@@ -101,30 +99,6 @@ def run(request: Request) -> int:
     return execute(request)[0]
 
 
-def new_folder(out: str, metadata: dict[str, Any]) -> RunFolder:
-    """A fresh run folder holding ``metadata``; a name taken meanwhile gets a suffix."""
-    parent = Path(out)
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f"cannot create output folder {parent}: {error.strerror}") from None
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"output folder {parent} is not writable")
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    host = socket.gethostname().split(".")[0] or "host"
-    for suffix in range(1, 10_000):
-        folder = RunFolder(parent / (f"{stamp}-{host}" + (f"-{suffix}" if suffix > 1 else "")))
-        try:
-            folder.create(metadata)  # mkdir is atomic: two sweeps never share a folder
-            return folder
-        except FileExistsError:
-            continue
-        except OSError as error:
-            raise UsageError(f"cannot write run folder {folder.path}: "
-                             f"{error.strerror or error}") from None
-    raise UsageError(f"no free run-folder name in {parent}")
-
-
 def start_metadata(options: SweepOptions, request: Request) -> dict[str, Any]:
     try:
         plugins = plugin_files.record(list(request.plugins))
@@ -137,64 +111,6 @@ def start_metadata(options: SweepOptions, request: Request) -> dict[str, Any]:
             **({"problem": request.problem} if request.problem else {}),
             # the probes run before any worker starts, so nothing of ours runs beside them
             "machine": machine.describe(), **limits.probes()}
-
-
-def lock(folder: Path) -> FolderLock:
-    held = FolderLock(folder)
-    try:
-        held.acquire()
-    except Busy as error:
-        raise UsageError(str(error)) from None
-    except OSError as error:
-        raise UsageError(f"cannot lock run folder {folder}: {error.strerror}") from None
-    return held
-
-
-def reopen(request: Request) -> tuple[RunFolder, dict[str, Any], SweepOptions, FolderLock]:
-    """The run folder to resume, locked, with its metadata and options; plugins loaded."""
-    path = Path(str(request.resume))
-    if not (path / METADATA).is_file():
-        raise UsageError(f"{path} is not a run folder (no {METADATA})")
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise UsageError(f"run folder {path} is not writable")
-    held = lock(path)
-    try:
-        folder = RunFolder(path)
-        metadata = folder.open_existing()
-        return folder, metadata, resumed_options(path, metadata, request), held
-    except RunError as error:
-        held.release()
-        raise UsageError(str(error)) from None
-    except BaseException:
-        held.release()
-        raise
-
-
-def resumed_options(path: Path, metadata: dict[str, Any], request: Request) -> SweepOptions:
-    if metadata.get("command") != "sweep" or not isinstance(metadata.get("options"), dict):
-        raise UsageError(f"{path} was not made by 'updatebench sweep'")
-    try:
-        stored = SweepOptions.from_json(metadata["options"])
-    except (TypeError, ValueError):
-        raise UsageError(f"{path / METADATA} has options this version cannot read") from None
-    recorded = plugin_files.recorded(metadata)
-    reason = plugin_files.changed(recorded)
-    if reason:
-        raise UsageError(f"cannot resume {path}: {reason}")
-    for entry in recorded:
-        try:
-            registry.load_plugin(str(entry["path"]))
-        except registry.RegistryError as error:
-            raise UsageError(f"cannot resume {path}: {error}") from None
-    differ = [f"--{option}" for option, value in request.given.items()
-              if value != getattr(stored, SWEEP_FIELDS[option])]
-    paths = {str(e["path"]) for e in recorded}
-    if any(str(Path(p).expanduser().resolve()) not in paths for p in request.plugins):
-        differ.append("--plugin")
-    if differ:
-        raise UsageError(f"{path} was made by a different command "
-                         f"({', '.join(differ)} differ); resume it without options")
-    return stored
 
 
 def resuming_machine() -> dict[str, Any]:
@@ -211,7 +127,8 @@ def execute(request: Request, summary: bool = True) -> tuple[int, Path]:
     dask_options.apply(request.dask)
     started = time.perf_counter()  # every phase counts: probes, check and sweep
     if request.resume:
-        folder, metadata, options, held = reopen(request)
+        folder, metadata, options, held = reopen(str(request.resume), request.given,
+                                                 request.plugins)
         metadata.setdefault("resumed_at", []).append(dt.datetime.now().isoformat())
         metadata.setdefault("resumed_on", []).append(resuming_machine())
         metadata.update(status="running")
