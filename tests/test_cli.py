@@ -163,7 +163,8 @@ def test_every_option_reaches_the_typed_options(command):
     namespace = build_parser().parse_args([command])
     record = type(parsed([command]))
     fields = {f.name for f in dataclasses.fields(record)}
-    assert set(vars(namespace)) - {"command", "dask_scheduler", "dask_workers"} <= fields
+    assert set(vars(namespace)) - {"command", "dask_scheduler", "dask_workers",
+                                   "dask_dashboard"} <= fields
 
 
 def test_main_calls_sweep_and_report_without_parsing_again(monkeypatch, tmp_path):

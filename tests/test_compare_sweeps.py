@@ -30,7 +30,7 @@ def sweep(name: str, slow: bool) -> Path:
     folder = RunFolder(Path(tempfile.mkdtemp(prefix="updatebench-compare-")) / name)
     folder.create({"command": "sweep"})
     configs = plan(IMPLS, SIZES, [1], ["float64"], ["cpu"],
-                   ["loss", "value_and_grad"], 1, 10)
+                   ["loss", "value_and_grad"], [1], 10)
     previous = os.environ.get("UPDATEBENCH_PLANTED_SLOWDOWN")
     os.environ["UPDATEBENCH_PLANTED_SLOWDOWN"] = "1" if slow else "0"
     try:
@@ -87,7 +87,7 @@ def test_workers_that_crash_hang_or_return_nan_are_recorded_and_the_others_go_on
     folder = RunFolder(tmp_path / "run")
     folder.create({"command": "sweep"})
     impls = ["crashing", "numpy-manual", "hanging", "nan-returning"]
-    configs = plan(impls, [None], [1], ["float64"], ["cpu"], ["value_and_grad"], 1, 10)
+    configs = plan(impls, [None], [1], ["float64"], ["cpu"], ["value_and_grad"], [1], 10)
     run_sweep(configs, folder, QUICK, 3, [faulty], processes=2)
     rows = {r["impl"]: r for r in run_frame(folder.path).to_dict("records")}
     assert rows["numpy-manual"]["status"] == "ok" and int(rows["numpy-manual"]["processes"]) == 2
