@@ -13,7 +13,7 @@ into check.json.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 from benchmarks.check import schema
@@ -75,10 +75,18 @@ def check_all(context: Context, names: list[str], isolate: bool, timeout: float,
     if not isolate or jobs <= 1:
         return [one(name) for name in names]
     pool = ThreadPoolExecutor(max_workers=jobs)
+    futures = [pool.submit(one, name) for name in names]
     try:
-        return list(pool.map(one, names))
+        return [future.result() for future in futures]
     except BaseException:  # Ctrl-C or SIGTERM: the children die now, not at their timeout
-        stop_all()
+        for future in futures:
+            future.cancel()
+        # again until every thread is done: a child one of them started just after the
+        # interrupt would otherwise live, and be waited for, until its timeout
+        while True:
+            stop_all()
+            if not wait(futures, timeout=0.2).not_done:
+                break
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
