@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from impls import five_point, registry, synthetic
+
+# A shell without job control starts background jobs with SIGINT ignored, and children inherit
+# that: the interrupt tests' sweeps would then never see their SIGINT (CI ran so, once). Give
+# this process Python's own handler, which every child it starts gets back as the default.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 AVAILABLE = [e.name for e in registry.entries() if e.available]
 
