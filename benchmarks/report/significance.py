@@ -1,5 +1,5 @@
-"""Small-sample statistics compare needs, without SciPy: Student's t, the noise estimates of
-``benchmarks.report.change`` and two-mode samples. Pure.
+"""Small-sample statistics compare needs: Student's t (mpmath's incomplete beta), the noise
+estimates of ``benchmarks.report.change`` and two-mode samples. Pure.
 
 Compare tests a handful of per-process values (three processes a side is typical), where the
 normal distribution claims far more certainty than Student's t with its few degrees of
@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import statistics
 
+import mpmath
+
 MIN_CONFIGS = 5  # configurations needed before their spread says anything about noise
 MIN_DF = 3  # degrees of freedom before the between-process spread is used
 MAD_SCALE = 1.4826  # MAD → standard deviation for normal data
@@ -23,42 +25,12 @@ BIMODAL_MIN_GAP = math.log(1.05)  # clusters under 5 % apart are one mode for ou
 BIMODAL_MIN_VALUES = 10
 
 
-def _continued_fraction(a: float, b: float, x: float) -> float:
-    """The incomplete beta function's continued fraction (modified Lentz)."""
-    tiny, c, d = 1e-300, 1.0, 1.0 - (a + b) * x / (a + 1)
-    d = 1 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 300):
-        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
-            d = 1 + numerator * d
-            d = 1 / (d if abs(d) > tiny else tiny)
-            c = 1 + numerator / c
-            c = c if abs(c) > tiny else tiny
-            h *= d * c
-        if abs(d * c - 1) < 1e-14:
-            break
-    return h
-
-
-def beta_regularized(a: float, b: float, x: float) -> float:
-    """I_x(a, b), the regularized incomplete beta function."""
-    if x <= 0:
-        return 0.0
-    if x >= 1:
-        return 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-                     + a * math.log(x) + b * math.log1p(-x))
-    if x < (a + 1) / (a + b + 2):
-        return front * _continued_fraction(a, b, x) / a
-    return 1 - front * _continued_fraction(b, a, 1 - x) / b
-
-
 def t_p_value(t: float, df: float) -> float:
     """Two-sided p-value of Student's t with ``df`` degrees of freedom (normal beyond 1e6)."""
     if df > 1e6:
         return math.erfc(abs(t) / math.sqrt(2))
-    return min(1.0, beta_regularized(df / 2, 0.5, df / (df + t * t)))
+    x = df / (df + t * t)  # P(|T| > t) = I_x(df/2, 1/2), the regularized incomplete beta
+    return min(1.0, float(mpmath.betainc(df / 2, 0.5, 0, x, regularized=True)))
 
 
 def two_modes(values: list[float]) -> tuple[float, float, float] | None:
