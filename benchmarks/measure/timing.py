@@ -9,7 +9,8 @@ exactly ``min_rounds`` rounds of one call. Every per-call sample is kept.
 
 A sweep does not time one implementation after another: ``interleave`` runs round r of every
 implementation of a configuration before round r + 1 of any (A B C A B C …), each round
-timed by ``time_round`` in that implementation's own worker, so a machine whose speed drifts
+timed by ``time_calls`` (the calls of one round, over a pool of θs) in that
+implementation's own worker, so a machine whose speed drifts
 moves them all together and their within-round ratios stay clean.
 """
 
