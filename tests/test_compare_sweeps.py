@@ -19,13 +19,13 @@ from tests.report_helpers import run_frame
 
 PLUGIN = str(Path(__file__).parent / "plugins" / "planted_slowdown.py")
 IMPLS = ["numpy-manual", "planted-slowdown"]
-PROCESSES = 3
+PROCESSES = 5  # above compare's minimum, so one outlying process moves no median
 SIZES = [None, 100, 1000]  # small, so the three sweeps take a few seconds each
 
 
 @functools.cache
 def sweep(name: str, slow: bool) -> Path:
-    """A quick sweep of numpy-manual and the planted plugin in two processes, made once."""
+    """A quick sweep of numpy-manual and the planted plugin in PROCESSES processes, made once."""
     registry.load_plugin(PLUGIN)
     folder = RunFolder(Path(tempfile.mkdtemp(prefix="updatebench-compare-")) / name)
     folder.create({"command": "sweep"})
@@ -48,14 +48,21 @@ def planted(result):
 
 
 def test_two_runs_of_the_same_code_raise_no_false_alarm():
+    """At most one of six configurations flagged, and none by as much as the planted 1.5×.
+
+    compare's false-alarm rate is ALPHA per configuration at most (results/reference-compare
+    measures it), so "none of six" would fail a correct compare in up to a quarter of runs on a
+    busy machine; two or more of six happens in under 4 % of runs even at the full 5 %.
+    """
     a, b = run_frame(sweep("a", False)), run_frame(sweep("a2", False))
     assert (a["status"] == "ok").all() and (b["status"] == "ok").all()
     result = compare_frames(a, b)
     assert result.attrs["normalised"]
     tested = planted(result)
     assert len(tested) == 6
-    flagged = tested["verdict"].isin(["slower", "faster"]).sum()
-    assert flagged <= 0.05 * len(tested)
+    flagged = tested[tested["verdict"].isin(["slower", "faster"])]
+    assert len(flagged) <= 1, flagged[["op", "n", "ratio", "p"]]
+    assert flagged["ratio"].between(1 / 1.25, 1.25).all()
     assert (result[result["impl"] == "numpy-manual"]["verdict"] == "reference").all()
 
 
@@ -73,7 +80,7 @@ def test_rows_say_what_rounds_and_processes_their_samples_came_from():
         rounds = [s.round for s in row["samples"]]
         processes = [s.process for s in row["samples"]]
         assert len(rounds) == int(row["rounds"])
-        assert set(processes) == {0, 1, 2} and int(row["processes"]) == PROCESSES
+        assert set(processes) == set(range(PROCESSES)) and int(row["processes"]) == PROCESSES
         assert rounds[0] == 0
     speed = within_round_speedups(frame)
     same = speed[speed["impl"] == "planted-slowdown"]
