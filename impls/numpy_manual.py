@@ -43,6 +43,7 @@ class Piece(NamedTuple):
     p: np.ndarray
     r: np.ndarray
     moved: np.ndarray
+    pq: np.ndarray  # rows p and moved as one (2, m) matrix: both slope sums in one product
 
 
 class Blocked:
@@ -71,8 +72,9 @@ class Blocked:
         self.pieces = []
         for lo in range(0, self.n, size):
             m = min(size, self.n - lo)
-            views = buffers if m == size else buffers[:, :m]
-            self.pieces.append(Piece(lo, features[lo:lo + m], y[lo:lo + m], *views))
+            z, s, r, p, moved = views = buffers if m == size else buffers[:, :m]
+            self.pieces.append(Piece(lo, features[lo:lo + m], y[lo:lo + m], z, s, p, r, moved,
+                                     views[3:5]))
 
     def pre_activation(self, theta: np.ndarray, piece: Piece) -> np.ndarray:
         """z = x·w + b for the piece's points, in its buffer."""
@@ -140,12 +142,14 @@ class Blocked:
         for piece in self.pieces:
             r = self.residual(self.negated_activation(w, b, piece), piece, True, clip)
             total += float(np.dot(r, r))
-            delta = np.multiply(piece.p, r, out=piece.p)
-            if matrix is None:
-                slope_w += float(np.dot(piece.x, delta))
+            if matrix is None:  # Σ p·r and Σ (p·x)·r: one matrix-vector product
+                np.multiply(piece.p, piece.x, out=piece.moved)
+                b_sum, w_sum = (piece.pq @ r).tolist()
+                slope_w += w_sum
+                slope_b += b_sum
             else:
-                matrix += delta @ piece.x
-            slope_b += float(delta.sum())
+                matrix += np.multiply(piece.p, r, out=piece.moved) @ piece.x
+                slope_b += float(np.dot(piece.p, r))
         grad = [slope_w, slope_b] if matrix is None else [*matrix, slope_b]
         if unrounded:
             return 0.5 * total, grad
