@@ -16,18 +16,11 @@ points, at most one per thread, and ``prange`` runs the chunks, each writing its
 sums (a race-free reduction); when N is too small for two such chunks the serial kernel runs
 whatever the thread count, and ``parameters()`` records how many threads really ran.
 
-Why ``MIN_CHUNK`` = 8192: a ``prange`` call costs a fork-join of some 2–12 µs, while the
-serial kernel costs about 4 ns a point (d = 1). Measured on this 2-core VM, shared with other
-jobs, with ``NUMBA_NUM_THREADS=2 python scripts/numba_chunks.py 5 1e3 4e3 1e4 2e4 3e4 5e4
-1e5 1e6`` (best of 40 alternating trials, parallel/serial per call), twice:
-- the second core free (load average 2.3): 9.04 at N = 5, 1.45 at 10³, 0.79 at 4·10³, 0.62
-  at 10⁴, 0.57 at 2·10⁴, 0.56 at 3·10⁴, 0.51 at 10⁵ and 10⁶;
-- the second core taken by another job: 7.36 at N = 5 (1.6 against 11.6 µs), 2.95 at 10³,
-  1.64 at 4·10³, 1.28 at 10⁴, 1.18 at 2·10⁴, 1.10 at 3·10⁴, 1.06 at 10⁵, 0.99 at 10⁶.
-From two chunks of 8192 points (N ≥ 16384) the parallel kernel is 1.6–2× faster with a free
-core and at most about 1.2× slower with a taken one; below, the gain shrinks and the loss
-grows to the 5–15× `--threads 2` showed at N ≤ 10³. (Chunks are counted in points, whatever
-d: a larger d only makes a chunk dearer, so the rule errs towards the serial kernel.)
+Why ``MIN_CHUNK`` = 8192: a ``prange`` call pays a fork-join, the serial kernel a few ns a
+point, so below two chunks of that size a second core costs more than it gives, and with the
+second core taken by another job a parallel call is slower still. ``scripts/numba_chunks.py``
+measures it; the measurements are in docs/measuring.md. (Chunks are counted in points,
+whatever d: a larger d only makes a chunk dearer, so the rule errs towards the serial kernel.)
 
 This is what the hardware allows without AD: the distance to it is what the frameworks cost.
 """
