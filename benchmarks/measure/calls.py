@@ -13,6 +13,12 @@ verifies. A call that caches its answer by θ would still win on the pool, so af
 rounds ``fresh_call_s`` times calls on θs it has never seen; the parent holds that against
 the median (``MEMO_FACTOR``). Nothing here may import ``benchmarks.check``: an
 implementation must not be able to tell a timed call from a checked one.
+
+Where the problem's data fit in the last-level cache, every round starts with one untimed
+call (``Timed.warm``): between two rounds of one implementation the others' rounds evict its
+data, so the first call of a round would pay a refill that a loop of calls (a training run)
+never pays, and that refill, divided by the calibrated loop count, differs between
+implementations whose loop counts differ (seen as identical code timed 1.1–1.2× apart).
 """
 
 from __future__ import annotations
@@ -59,7 +65,15 @@ class Timed:
     first: Any
     loops: int = 1
     pool: Any = None
+    warm: bool = False  # an untimed call starts each round (``cache_resident``)
     rounds: list[float] = field(default_factory=list)
+
+
+def cache_resident(data_bytes: int, cache_bytes: int | None) -> bool:
+    """Whether the problem's data fit in the last-level cache, so that a loop of calls keeps
+    them there and each round must start warm; an unknown cache counts as fitting (a warm
+    call costs time, never a bias)."""
+    return cache_bytes is None or data_bytes <= cache_bytes
 
 
 def leaves(out: Any) -> Iterator[Any]:
@@ -139,6 +153,10 @@ class Pool:
         self.verified = first  # the call on θ0, whose last result is kept
         self.others = others
         self.rounds = 0
+
+    def warm_call(self) -> Callable[[], Any]:
+        """The next pool call, made untimed before a round: it leaves the rotation as it is."""
+        return self.others[self.rounds % len(self.others)]
 
     def round_calls(self, loops: int) -> list[Callable[[], Any]]:
         """``loops`` calls, θ0 last, the others going on where the last round stopped."""
