@@ -105,7 +105,8 @@ def test_cuda_is_reported_unavailable_without_a_gpu(capsys):
     (["check", "--n", "2.5"], "N must be a whole number"),
     (["check", "--n", "10", "--d", "0"], "d must be at least 1"),
     (["check", "--n", "10", "--d", "x"], "d must be a whole number"),
-    (["check", "--dtype", "float16"], "unsupported dtype 'float16'"),
+    (["check", "--dtype", "float16"], "unknown dtype 'float16'"),
+    (["check", "--n", "3", "--dtype", "0"], "unknown dtype '0'"),  # before the memory guard
     (["check", "--device", "tpu"], "unknown device 'tpu'"),
     (["check", "--plugin", "/no/such/plugin.py"], "does not exist"),
     (["check", "--plugin", str(PLUGINS / "broken_import.py")], "failed to import"),

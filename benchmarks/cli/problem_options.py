@@ -11,7 +11,7 @@ import argparse
 from dataclasses import dataclass
 
 from benchmarks.cli.problem_args import add_data_options, spec_from
-from benchmarks.cli.values import Accumulate, count, implementations, seed
+from benchmarks.cli.values import Accumulate, choice, count, implementations, seed
 from benchmarks.errors import UsageError
 from impls import registry
 from impls.base import DEVICES
@@ -45,7 +45,8 @@ def add_problem(parser: argparse.ArgumentParser, default_impls: str) -> None:
                         "(default: the five-point problem).")
     parser.add_argument("--d", type=count("d"), default=None,
                         help="Give the synthetic problem d features (default 1).")
-    parser.add_argument("--dtype", default="float64", help="Compute in this floating-point "
+    parser.add_argument("--dtype", default="float64", type=choice("dtype", DTYPES),
+                        help="Compute in this floating-point "
                         f"type, one of {', '.join(DTYPES)} (default float64).")
     parser.add_argument("--seed", type=seed, default=0,
                         help="Seed the synthetic problem's random data (default 0).")
