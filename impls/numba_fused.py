@@ -54,18 +54,26 @@ EXP_POLY = (2.5110049204818658e-08, 2.763265472252779e-07, 2.755724088722987e-06
             0.008333333333319589, 0.04166666666648795, 0.1666666666666668, 0.5000000000000019)
 
 
+# per float type: integer width, exponent bias and mantissa bits of its IEEE format
+EXPONENT_BITS = {types.float64: (64, 1023, 52, ir.DoubleType),
+                 types.float32: (32, 127, 23, ir.FloatType)}
+
+
 @intrinsic
-def _two_to_64(typingctx, k):  # pragma: no cover - compiled
-    """2^k for an integral float64 k in [−1022, 1023], as the float64 whose bits are
-    (k + 1023) << 52: one conversion and two integer operations a lane, vectorisable."""
+def _two_to(typingctx, k):  # pragma: no cover - compiled
+    """2^k for an integral float k in its type's normal range, as the float whose bits are
+    (k + bias) << mantissa bits, in integer lanes of the float's own width: Numba's own int32
+    arithmetic widens to int64, which would halve the vector lanes of the float32 kernel."""
+    width, bias, shift, kind = EXPONENT_BITS[k]
 
     def codegen(context, builder, signature, args):
-        bits = builder.fptosi(args[0], ir.IntType(64))
-        bits = builder.shl(builder.add(bits, ir.Constant(ir.IntType(64), 1023)),
-                           ir.Constant(ir.IntType(64), 52))
-        return builder.bitcast(bits, ir.DoubleType())
+        integer = ir.IntType(width)
+        bits = builder.fptosi(args[0], integer)
+        bits = builder.shl(builder.add(bits, ir.Constant(integer, bias)),
+                           ir.Constant(integer, shift))
+        return builder.bitcast(bits, kind())
 
-    return types.float64(types.float64), codegen
+    return k(k), codegen
 
 
 @numba.njit(cache=False, nogil=True, error_model="numpy", inline="always", fastmath=FMA)
@@ -92,22 +100,7 @@ def exp_nonpositive(a):  # pragma: no cover - compiled
     p = p * r + 1.0
     p = p * r + 1.0
     half = np.floor(k * 0.5)
-    return p * _two_to_64(half) * _two_to_64(k - half)
-
-
-@intrinsic
-def _two_to_32(typingctx, k):  # pragma: no cover - compiled
-    """2^k for an integral float32 k in [−126, 127], as the float32 whose bits are
-    (k + 127) << 23, in 32-bit integer lanes: Numba's own int32 arithmetic widens to int64,
-    which halves the vector lanes of the float32 kernel."""
-
-    def codegen(context, builder, signature, args):
-        bits = builder.fptosi(args[0], ir.IntType(32))
-        bits = builder.shl(builder.add(bits, ir.Constant(ir.IntType(32), 127)),
-                           ir.Constant(ir.IntType(32), 23))
-        return builder.bitcast(bits, ir.FloatType())
-
-    return types.float32(types.float32), codegen
+    return p * _two_to(half) * _two_to(k - half)
 
 
 F32 = np.float32  # float32 constants: a bare literal would make float32 arithmetic float64
@@ -127,7 +120,7 @@ def exp_nonpositive_32(a):  # pragma: no cover - compiled
     p = (((((C7_32 * r + C6_32) * r + C5_32) * r + C4_32) * r + C3_32) * r + C2_32) * r
     p = (p + ONE_32) * r + ONE_32
     half = np.floor(k * HALF_32)
-    return p * _two_to_32(half) * _two_to_32(k - half)
+    return p * _two_to(half) * _two_to(k - half)
 
 
 @numba.njit(cache=False, nogil=True, error_model="numpy", inline="always", fastmath=FMA)
