@@ -9,6 +9,7 @@ from typing import Any
 
 from benchmarks.check import schema
 from benchmarks.cli.command import EXIT_FAILED, EXIT_OK
+from benchmarks.cli.plan import in_memory
 from benchmarks.errors import UsageError
 from impls import registry
 from impls.fits import check_fits
@@ -23,18 +24,16 @@ def wanted(n: int | None, d: int, dtype: str, names: list[str], copies: int,
         if asked:
             raise UsageError("--chunked checks a synthetic problem: give --n")
         return False
-    lazy = bool(names) and all(getattr(registry.get(m), "lazy_data", False) for m in names)
-    if asked and not lazy:
+    held = in_memory(names)
+    if asked and held:
         raise UsageError("--chunked checks implementations that generate their data "
-                         "themselves (dask-manual): " + ", ".join(
-                             m for m in names if not getattr(registry.get(m), "lazy_data",
-                                                             False)) + " cannot")
+                         "themselves (dask-manual): " + ", ".join(held) + " cannot")
     if asked:
         return True
     try:
         check_fits(n, d, dtype, copies)
     except ProblemError:
-        return lazy
+        return bool(names) and not held
     return False
 
 

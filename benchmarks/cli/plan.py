@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -138,10 +139,11 @@ def quick_options() -> SweepOptions:
     return plan_options(quick=True)
 
 
-def in_memory(options: SweepOptions) -> list[str]:
-    """The implementations of the plan that hold the problem in memory (not ``lazy_data``)."""
+def in_memory(names: Sequence[str]) -> list[str]:
+    """The implementations among ``names`` that hold the problem in memory (not
+    ``lazy_data``); a name the registry does not know counts as holding it."""
     out = []
-    for name in options.impls:
+    for name in names:
         try:
             lazy = getattr(registry.get(name), "lazy_data", False)
         except registry.RegistryError:
@@ -153,7 +155,7 @@ def in_memory(options: SweepOptions) -> list[str]:
 
 def check_memory(options: SweepOptions) -> None:
     """Refuse a size an implementation that holds its data in memory cannot hold here."""
-    held = in_memory(options)
+    held = in_memory(options.impls)
     if not held:
         return
     for n in options.sizes:

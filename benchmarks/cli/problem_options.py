@@ -60,10 +60,8 @@ def add_problem(parser: argparse.ArgumentParser, default_impls: str) -> None:
 
 
 def make_problem(options: ProblemOptions, copies: int) -> Problem:
-    """The problem, refused in one line if it is unknown or ``copies`` of it do not fit."""
-    if options.dtype not in DTYPES:
-        raise UsageError(f"unsupported dtype {options.dtype!r}: choose one of "
-                         f"{', '.join(DTYPES)}")
+    """The problem, refused in one line if it is unknown or ``copies`` of it do not fit (the
+    parser has refused an unknown dtype)."""
     spec = spec_from(options, options.n, options.d, options.seed, options.dtype)
     if spec.kind == "synthetic":
         assert spec.n is not None
