@@ -68,7 +68,8 @@ class ComplexBlocks(Blocked):
                 hi = min(theta.size, lo + self.group)
                 sums = self.group_sums(piece, z, lo, hi, h)
                 out[lo:hi] += 0.5 * sums.imag
-                total += 0.5 * float(sums[0].real) if lo == 0 else 0.0
+                if lo == 0:  # the first row: θ + i·h·e_0
+                    total += 0.5 * float(sums[0].real)
         return total, out
 
     def group_sums(self, piece: Piece, z: np.ndarray, lo: int, hi: int, h: float

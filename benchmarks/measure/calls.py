@@ -18,7 +18,7 @@ Where the problem's data fit in the last-level cache, every round starts with on
 call (``Timed.warm``): between two rounds of one implementation the others' rounds evict its
 data, so the first call of a round would pay a refill that a loop of calls (a training run)
 never pays, and that refill, divided by the calibrated loop count, differs between
-implementations whose loop counts differ (seen as identical code timed 1.1–1.2× apart).
+implementations whose loop counts differ (docs/measuring.md, "warm rounds").
 """
 
 from __future__ import annotations
